@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "rpmsg-doctor",
+    products: [
+        .executable(name: "rpmsg-doctor", targets: ["RpmsgDoctorCLI"]),
+        .library(name: "RpmsgDoctorCore", targets: ["RpmsgDoctorCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibudev",
+            pkgConfig: "libudev",
+            providers: [.apt(["libudev-dev"])]
+        ),
+        .target(name: "CRpmsg"),
+        .target(
+            name: "RpmsgDoctorCore",
+            dependencies: ["CLibudev", "CRpmsg"]
+        ),
+        .executableTarget(
+            name: "RpmsgDoctorCLI",
+            dependencies: [
+                "RpmsgDoctorCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "RpmsgFixtures",
+            dependencies: ["RpmsgDoctorCore"]
+        ),
+        .executableTarget(
+            name: "rpmsg-doctor-bench",
+            dependencies: ["RpmsgDoctorCore", "RpmsgFixtures"],
+            path: "Benchmarks/ScanBenchmark"
+        ),
+        .testTarget(
+            name: "RpmsgDoctorCoreTests",
+            dependencies: ["RpmsgDoctorCore", "RpmsgFixtures"]
+        ),
+    ]
+)

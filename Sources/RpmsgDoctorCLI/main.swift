@@ -1,0 +1,2 @@
+import RpmsgDoctorCore
+print(try Discovery.snapshot())

@@ -1,0 +1,78 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension SystemReader {
+    static let kernelLogKeywords = [
+        "rpmsg", "remoteproc", "rproc", "vring", "vdev", "resource table",
+        "no recipient", "tx buffer", "idr_alloc", "MU-RPMSG", "mu clock", "mailbox",
+    ]
+    static let kernelLogLineLimit = 400
+
+    /// rpmsg-related records from /dev/kmsg (below a root it may be a regular file of records in the same format).
+    func kernelLog() -> KernelLog {
+        let path = SysPath("/dev/kmsg")
+        let records: [String]
+        switch readKmsgRecords(path) {
+        case .failure(let error):
+            var reason = error.description
+            if error == .denied {
+                let restrict = fs.attribute(SysPath("/proc/sys/kernel/dmesg_restrict"))
+                if case .success("1") = restrict { reason += " (kernel.dmesg_restrict=1: only root or CAP_SYSLOG may read it)" }
+            }
+            return KernelLog(source: path.description, readable: false, reason: reason)
+        case .success(let lines):
+            records = lines
+        }
+        let relevant = records.compactMap(Self.message(ofKmsgRecord:)).filter { message in
+            Self.kernelLogKeywords.contains(where: message.contains)
+        }
+        return KernelLog(source: path.description, readable: true, lines: Array(relevant.suffix(Self.kernelLogLineLimit)))
+    }
+
+    /// `PRIORITY,SEQUENCE,TIMESTAMP,FLAGS;MESSAGE` -> "[seconds] MESSAGE"; continuation lines (" KEY=value") are dropped.
+    static func message(ofKmsgRecord record: String) -> String? {
+        guard !record.hasPrefix(" "), let semicolon = record.firstIndex(of: ";") else { return nil }
+        let fields = record[..<semicolon].split(separator: ",")
+        let message = String(record[record.index(after: semicolon)...])
+        guard fields.count >= 3, let micros = UInt64(fields[2]) else { return message }
+        let seconds = micros / 1_000_000
+        let fraction = String(micros % 1_000_000).leftPadded(to: 6)
+        return "[\(String(seconds).leftPadded(to: 5, with: " ")).\(fraction)] \(message)"
+    }
+
+    /// Reads every record without blocking: /dev/kmsg returns one record per read and EAGAIN at the end.
+    private func readKmsgRecords(_ path: SysPath) -> Result<[String], ReadError> {
+        let fd = fs.hostPath(path).withCString { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
+        guard fd >= 0 else { return .failure(ReadError(errno: errno)) }
+        defer { close(fd) }
+        var isCharacterDevice = false
+        var info = stat()
+        if fstat(fd, &info) == 0 { isCharacterDevice = info.st_mode & S_IFMT == S_IFCHR }
+        var buffer = [UInt8](repeating: 0, count: 8192)
+        var text: [UInt8] = []
+        var records: [String] = []
+        let recordLimit = 100_000
+        while records.count < recordLimit {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                if errno == EPIPE { continue } // a record was overwritten while reading: go on with the next
+                if errno == EAGAIN { break }
+                return .failure(ReadError(errno: errno))
+            }
+            if count == 0 { break }
+            if isCharacterDevice {
+                let firstLine = buffer[0..<count].prefix(while: { $0 != 0x0A })
+                records.append(DisplayText.decode(firstLine))
+            } else {
+                text += buffer[0..<count]
+                if text.count > 16 << 20 { break }
+            }
+        }
+        if !isCharacterDevice {
+            records = text.split(separator: 0x0A).map { DisplayText.decode($0) }
+        }
+        return .success(records)
+    }
+}

@@ -1,0 +1,83 @@
+/// A file-system path kept as raw bytes: sysfs names come from firmware and need not be UTF-8.
+public struct SysPath: Hashable, Sendable, CustomStringConvertible {
+    public private(set) var bytes: [UInt8]
+
+    public init(bytes: [UInt8]) { self.bytes = bytes }
+    public init(_ string: String) { self.bytes = Array(string.utf8) }
+
+    public static func + (lhs: SysPath, component: String) -> SysPath {
+        lhs.appending(Array(component.utf8))
+    }
+
+    public func appending(_ component: [UInt8]) -> SysPath {
+        if bytes.last == UInt8(ascii: "/") { return SysPath(bytes: bytes + component) }
+        return SysPath(bytes: bytes + [UInt8(ascii: "/")] + component)
+    }
+
+    public var components: [[UInt8]] {
+        bytes.split(separator: UInt8(ascii: "/")).map(Array.init)
+    }
+
+    public var lastComponent: [UInt8] { components.last ?? [] }
+
+    public var parent: SysPath {
+        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return SysPath("") }
+        return slash == 0 ? SysPath("/") : SysPath(bytes: Array(bytes[..<slash]))
+    }
+
+    /// The path as text for people and JSON; bytes that are not UTF-8 appear as `\xNN`.
+    public var description: String { DisplayText.decode(bytes) }
+
+    public func withCString<T>(_ body: (UnsafePointer<CChar>) throws -> T) rethrows -> T {
+        try (bytes.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { try body($0.baseAddress!) }
+    }
+}
+
+public enum DisplayText {
+    /// Decodes bytes read from the system into text, writing each byte of an invalid UTF-8 sequence as `\xNN`.
+    public static func decode<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        if let valid = String(validating: bytes, as: UTF8.self) { return valid }
+        var result = ""
+        var pending: [UInt8] = []
+        func flushInvalid() {
+            for byte in pending { result += "\\x" + String(byte, radix: 16, uppercase: false).leftPadded(to: 2) }
+            pending.removeAll()
+        }
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            let length = utf8SequenceLength(bytes[index...])
+            if length > 0 {
+                flushInvalid()
+                let end = bytes.index(index, offsetBy: length)
+                result += String(decoding: bytes[index..<end], as: UTF8.self)
+                index = end
+            } else {
+                pending.append(bytes[index])
+                index = bytes.index(after: index)
+            }
+        }
+        flushInvalid()
+        return result
+    }
+
+    private static func utf8SequenceLength<Bytes: Collection>(_ bytes: Bytes) -> Int where Bytes.Element == UInt8 {
+        guard let first = bytes.first else { return 0 }
+        let length: Int
+        switch first {
+        case 0x00...0x7F: return 1
+        case 0xC2...0xDF: length = 2
+        case 0xE0...0xEF: length = 3
+        case 0xF0...0xF4: length = 4
+        default: return 0
+        }
+        let sequence = Array(bytes.prefix(length))
+        guard sequence.count == length, String(validating: sequence, as: UTF8.self) != nil else { return 0 }
+        return length
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int, with pad: Character = "0") -> String {
+        count >= width ? self : String(repeating: pad, count: width - count) + self
+    }
+}

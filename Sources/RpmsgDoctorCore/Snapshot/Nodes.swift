@@ -1,0 +1,87 @@
+public struct DeviceNode: Codable, Equatable, Sendable {
+    public enum State: String, Codable, Sendable { case present, missing, notCharacterDevice, unreadable }
+
+    public var path: String
+    public var state: State
+    public var devNumber: String?
+    public var uid: UInt32?
+    public var gid: UInt32?
+    public var owner: String?
+    public var group: String?
+    public var mode: UInt32?
+    public var error: String?
+
+    public init(path: String, state: State, devNumber: String? = nil, uid: UInt32? = nil, gid: UInt32? = nil,
+                owner: String? = nil, group: String? = nil, mode: UInt32? = nil, error: String? = nil) {
+        self.path = path
+        self.state = state
+        self.devNumber = devNumber
+        self.uid = uid
+        self.gid = gid
+        self.owner = owner
+        self.group = group
+        self.mode = mode
+        self.error = error
+    }
+
+    /// `crw-rw----` style text of the mode.
+    public var modeString: String {
+        guard let mode else { return "?" }
+        let kind = state == .present ? "c" : "-"
+        let bits = [(0o400, "r"), (0o200, "w"), (0o100, "x"), (0o040, "r"), (0o020, "w"), (0o010, "x"), (0o004, "r"), (0o002, "w"), (0o001, "x")]
+        return kind + bits.map { mode & UInt32($0.0) != 0 ? $0.1 : "-" }.joined()
+    }
+
+    /// Whether these credentials pass the permission bits for read and write (root always does).
+    public func allowsReadWrite(for user: UserCredentials) -> Bool {
+        guard state == .present, let mode, let uid, let gid else { return false }
+        if user.isRoot { return true }
+        let shift: UInt32
+        if user.uid == uid {
+            shift = 6
+        } else if user.gid == gid || user.groups.contains(gid) {
+            shift = 3
+        } else {
+            shift = 0
+        }
+        return (mode >> shift) & 0o6 == 0o6
+    }
+}
+
+public struct UdevDevice: Codable, Equatable, Sendable {
+    public var initialized: Bool
+    public var tags: [String]
+    public var properties: [String: String]
+
+    public init(initialized: Bool, tags: [String] = [], properties: [String: String] = [:]) {
+        self.initialized = initialized
+        self.tags = tags
+        self.properties = properties
+    }
+}
+
+public struct UdevState: Codable, Equatable, Sendable {
+    /// Whether the udev database was queried (only on a live system: libudev cannot be re-rooted).
+    public var queried: Bool
+    public var daemonRunning: Bool?
+    public var rulesFiles: [UdevRulesFile]
+    public var note: String?
+
+    public init(queried: Bool = false, daemonRunning: Bool? = nil, rulesFiles: [UdevRulesFile] = [], note: String? = nil) {
+        self.queried = queried
+        self.daemonRunning = daemonRunning
+        self.rulesFiles = rulesFiles
+        self.note = note
+    }
+}
+
+public struct UdevRulesFile: Codable, Equatable, Sendable {
+    public var path: String
+    /// Lines that mention rpmsg, as "NUMBER: TEXT".
+    public var lines: [String]
+
+    public init(path: String, lines: [String]) {
+        self.path = path
+        self.lines = lines
+    }
+}

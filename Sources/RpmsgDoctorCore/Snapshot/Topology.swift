@@ -1,0 +1,236 @@
+/// An rpmsg address: a number, or RPMSG_ADDR_ANY (printed by the kernel as -1 or 0xffffffff).
+public struct RpmsgAddress: Codable, Hashable, Sendable, CustomStringConvertible {
+    public static let any = RpmsgAddress(0xFFFF_FFFF)
+    public static let nameService = RpmsgAddress(53)
+    /// Addresses below this are reserved for static channels; dynamic ones start here.
+    public static let firstDynamic: UInt32 = 1024
+
+    public var value: UInt32
+
+    public init(_ value: UInt32) { self.value = value }
+
+    /// Parses the kernel's spellings: "0x1e" (bus attributes), "30" and "-1" (class attributes).
+    public init?(parsing text: String) {
+        let trimmed = text.trimmingWhitespace()
+        let parsed: UInt32?
+        if trimmed.hasPrefix("0x") || trimmed.hasPrefix("0X") {
+            parsed = UInt32(trimmed.dropFirst(2), radix: 16)
+        } else if trimmed.hasPrefix("-") {
+            // Class attributes print the u32 with %d, so addresses of 2^31 and above appear negative.
+            parsed = Int32(trimmed).map { UInt32(bitPattern: $0) }
+        } else {
+            parsed = UInt32(trimmed)
+        }
+        guard let parsed else { return nil }
+        self.value = parsed
+    }
+
+    public init(from decoder: Decoder) throws {
+        value = try decoder.singleValueContainer().decode(UInt32.self)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+
+    public var isAny: Bool { self == .any }
+
+    public var description: String {
+        isAny ? "ANY" : "0x" + String(value, radix: 16) + " (\(value))"
+    }
+
+    public var hex: String { isAny ? "ANY" : "0x" + String(value, radix: 16) }
+}
+
+public struct RemoteProcessor: Codable, Equatable, Sendable {
+    public var name: String
+    public var sysfsPath: String
+    public var processorName: String?
+    public var state: String?
+    public var firmware: String?
+    public var recovery: String?
+
+    public init(name: String, sysfsPath: String, processorName: String? = nil, state: String? = nil, firmware: String? = nil, recovery: String? = nil) {
+        self.name = name
+        self.sysfsPath = sysfsPath
+        self.processorName = processorName
+        self.state = state
+        self.firmware = firmware
+        self.recovery = recovery
+    }
+}
+
+public struct VirtioDevice: Codable, Equatable, Sendable {
+    public var name: String
+    public var sysfsPath: String
+    /// The virtio device id ("0x0007" is rpmsg).
+    public var deviceID: String?
+    /// The negotiated feature bits as the kernel prints them: character 0 is bit 0.
+    public var features: String?
+    public var driver: String?
+    public var remoteProcessor: String?
+    /// The device it hangs under: rproc-virtio.0.auto, remoteproc0#vdev0buffer, or a vendor platform device.
+    public var transportParent: String?
+    public var transportDriver: String?
+    public var transportCompatible: [String]
+
+    public init(name: String, sysfsPath: String, deviceID: String? = nil, features: String? = nil, driver: String? = nil,
+                remoteProcessor: String? = nil, transportParent: String? = nil, transportDriver: String? = nil,
+                transportCompatible: [String] = []) {
+        self.name = name
+        self.sysfsPath = sysfsPath
+        self.deviceID = deviceID
+        self.features = features
+        self.driver = driver
+        self.remoteProcessor = remoteProcessor
+        self.transportParent = transportParent
+        self.transportDriver = transportDriver
+        self.transportCompatible = transportCompatible
+    }
+
+    /// VIRTIO_RPMSG_F_NS (bit 0): whether the remote can announce channels. Nil when features could not be read.
+    public var offersNameService: Bool? {
+        guard let first = features?.first else { return nil }
+        return first == "1"
+    }
+}
+
+/// A device on the rpmsg bus: an announced channel, the ctrl host device, or the name service.
+public struct Channel: Codable, Equatable, Sendable {
+    public enum Role: String, Codable, Sendable {
+        case announced, control, nameService
+    }
+
+    public var deviceName: String
+    public var name: String
+    public var src: RpmsgAddress?
+    public var dst: RpmsgAddress?
+    public var announce: Bool?
+    public var driver: String?
+    public var driverOverride: String?
+    public var virtio: String?
+    public var remoteProcessor: String?
+    public var sysfsPath: String
+
+    public init(deviceName: String, name: String, src: RpmsgAddress? = nil, dst: RpmsgAddress? = nil, announce: Bool? = nil,
+                driver: String? = nil, driverOverride: String? = nil, virtio: String? = nil, remoteProcessor: String? = nil,
+                sysfsPath: String) {
+        self.deviceName = deviceName
+        self.name = name
+        self.src = src
+        self.dst = dst
+        self.announce = announce
+        self.driver = driver
+        self.driverOverride = driverOverride
+        self.virtio = virtio
+        self.remoteProcessor = remoteProcessor
+        self.sysfsPath = sysfsPath
+    }
+
+    public var role: Role {
+        switch name {
+        case "rpmsg_ns": .nameService
+        case "rpmsg_ctrl", "rpmsg_chrdev": .control
+        default: .announced
+        }
+    }
+}
+
+public struct ControlDevice: Codable, Equatable, Sendable {
+    public var name: String
+    public var sysfsPath: String
+    public var devNumber: String?
+    public var virtio: String?
+    public var remoteProcessor: String?
+    /// The rpmsg bus device it hangs under (virtioK.rpmsg_ctrl.0.0, or a channel on TI 5.10 and before 5.13).
+    public var hostChannel: String?
+    public var node: DeviceNode
+    public var udev: UdevDevice?
+
+    public init(name: String, sysfsPath: String, devNumber: String? = nil, virtio: String? = nil, remoteProcessor: String? = nil,
+                hostChannel: String? = nil, node: DeviceNode, udev: UdevDevice? = nil) {
+        self.name = name
+        self.sysfsPath = sysfsPath
+        self.devNumber = devNumber
+        self.virtio = virtio
+        self.remoteProcessor = remoteProcessor
+        self.hostChannel = hostChannel
+        self.node = node
+        self.udev = udev
+    }
+}
+
+public struct EndpointDevice: Codable, Equatable, Sendable {
+    public var name: String
+    public var sysfsPath: String
+    public var devNumber: String?
+    public var endpointName: String?
+    public var src: RpmsgAddress?
+    public var dst: RpmsgAddress?
+    public var virtio: String?
+    public var remoteProcessor: String?
+    /// The ctrl it was created through, when it hangs under one.
+    public var control: String?
+    /// The channel it belongs to, when rpmsg-raw made it.
+    public var hostChannel: String?
+    public var node: DeviceNode
+    public var udev: UdevDevice?
+    public var holders: [ProcessReference]
+
+    public init(name: String, sysfsPath: String, devNumber: String? = nil, endpointName: String? = nil, src: RpmsgAddress? = nil,
+                dst: RpmsgAddress? = nil, virtio: String? = nil, remoteProcessor: String? = nil, control: String? = nil,
+                hostChannel: String? = nil, node: DeviceNode, udev: UdevDevice? = nil, holders: [ProcessReference] = []) {
+        self.name = name
+        self.sysfsPath = sysfsPath
+        self.devNumber = devNumber
+        self.endpointName = endpointName
+        self.src = src
+        self.dst = dst
+        self.virtio = virtio
+        self.remoteProcessor = remoteProcessor
+        self.control = control
+        self.hostChannel = hostChannel
+        self.node = node
+        self.udev = udev
+        self.holders = holders
+    }
+}
+
+public struct RpmsgTTY: Codable, Equatable, Sendable {
+    public var name: String
+    public var sysfsPath: String
+    public var devNumber: String?
+    public var hostChannel: String?
+    public var virtio: String?
+    public var node: DeviceNode
+
+    public init(name: String, sysfsPath: String, devNumber: String? = nil, hostChannel: String? = nil, virtio: String? = nil, node: DeviceNode) {
+        self.name = name
+        self.sysfsPath = sysfsPath
+        self.devNumber = devNumber
+        self.hostChannel = hostChannel
+        self.virtio = virtio
+        self.node = node
+    }
+}
+
+public struct BusDriver: Codable, Equatable, Sendable {
+    public var name: String
+    public var boundDevices: [String]
+
+    public init(name: String, boundDevices: [String] = []) {
+        self.name = name
+        self.boundDevices = boundDevices
+    }
+}
+
+public struct ProcessReference: Codable, Equatable, Sendable {
+    public var pid: Int32
+    public var command: String
+
+    public init(pid: Int32, command: String) {
+        self.pid = pid
+        self.command = command
+    }
+}
