@@ -1,0 +1,17 @@
+import ArgumentParser
+import RpmsgDoctorCore
+
+@main
+struct RpmsgDoctor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rpmsg-doctor",
+        abstract: "Find out why Linux cannot talk to a remote core over RPMsg.",
+        discussion: """
+        Exit codes: 0 no error found, 1 errors found, 2 input could not be read (--root, --from, output file), 64 usage error.
+        Every finding has a code (RD101, ...) explained in docs/findings/.
+        """,
+        version: ToolVersion.number,
+        subcommands: [Scan.self, TakeSnapshot.self],
+        defaultSubcommand: Scan.self
+    )
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import RpmsgDoctorCore
+
+/// Where the system is read from: live, below a root directory, or a saved snapshot.
+struct SystemSource: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Read the system below DIR instead of / (a copy of /sys, /dev, /proc, /etc, /run).", valueName: "DIR"))
+    var root: String?
+
+    @Option(name: .long, help: ArgumentHelp("Diagnose a snapshot saved by `rpmsg-doctor snapshot`.", valueName: "FILE"))
+    var from: String?
+
+    func validate() throws {
+        if root != nil && from != nil { throw ValidationError("--root and --from cannot be used together") }
+    }
+
+    func read() throws -> Snapshot {
+        do {
+            if let from { return try SnapshotFile.load(from) }
+            return try Discovery.snapshot(root: root ?? "/")
+        } catch let error as SnapshotFileError {
+            throw InputError(message: error.description)
+        } catch let error as ReadError {
+            throw InputError(message: "cannot read \(root ?? "/"): \(error)")
+        }
+    }
+}
+
+struct InputError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+extension ParsableCommand {
+    /// Runs `body`, turning unreadable input into exit code 2 with a one-line message.
+    func reportingInputErrors(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as InputError {
+            printToStandardError("rpmsg-doctor: \(error.message)")
+            throw ExitCode.inputUnreadable
+        }
+    }
+}

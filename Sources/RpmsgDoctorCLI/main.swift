@@ -1,2 +1,0 @@
-import RpmsgDoctorCore
-print(try Discovery.snapshot())

@@ -1,0 +1,82 @@
+/// The tree of remote cores, virtio devices, control devices, channels, endpoints and ttys, one line each,
+/// dense and grep-friendly in the style of gpioinfo.
+struct InventoryText {
+    let snapshot: Snapshot
+    let style: Style
+
+    func lines() -> [String] {
+        var lines: [String] = []
+        let groups = Dictionary(grouping: snapshot.virtioDevices, by: { $0.remoteProcessor ?? $0.transportParent ?? "" })
+        for remote in snapshot.remoteProcessors {
+            lines.append(style.bold(remote.name) + "  " + fields([
+                ("name", remote.processorName), ("state", remote.state), ("firmware", remote.firmware), ("recovery", remote.recovery),
+            ]))
+            for virtio in groups[remote.name] ?? [] { lines += virtioLines(virtio) }
+        }
+        let remoteNames = Set(snapshot.remoteProcessors.map(\.name))
+        for (parent, virtios) in groups.sorted(by: { $0.key < $1.key }) where !remoteNames.contains(parent) {
+            let transport = virtios.first
+            lines.append(style.bold(parent.isEmpty ? "(no parent)" : safe(parent)) + "  " + fields([
+                ("remoteproc", "none"), ("driver", transport?.transportDriver), ("compatible", transport?.transportCompatible.first),
+            ]))
+            for virtio in virtios { lines += virtioLines(virtio) }
+        }
+        let placed = Set(snapshot.virtioDevices.map(\.name))
+        let orphans = snapshot.controlDevices.filter { !placed.contains($0.virtio ?? "") }
+        if !orphans.isEmpty {
+            lines.append(style.bold("(no virtio device)"))
+            lines += orphans.map { "  " + controlLine($0) }
+        }
+        if lines.isEmpty { lines.append("no rpmsg devices found") }
+        return lines
+    }
+
+    private func virtioLines(_ virtio: VirtioDevice) -> [String] {
+        let ns: String? = virtio.offersNameService.map { $0 ? "yes" : "no" }
+        var lines = ["  " + style.bold(virtio.name) + "  " + fields([("ns", ns), ("driver", virtio.driver), ("via", virtio.transportParent)])]
+        lines += snapshot.controlDevices.filter { $0.virtio == virtio.name }.map { "    " + controlLine($0) }
+        for channel in snapshot.channels where channel.virtio == virtio.name && channel.role != .control {
+            lines.append("    " + channelLine(channel))
+            let endpoints = snapshot.endpointDevices.filter { $0.hostChannel == channel.deviceName }
+            lines += endpoints.map { "      " + endpointLine($0) }
+            lines += snapshot.ttys.filter { $0.hostChannel == channel.deviceName }.map { "      tty       " + nodeText($0.node) }
+        }
+        let throughControl = snapshot.endpointDevices.filter { $0.virtio == virtio.name && $0.control != nil }
+        lines += throughControl.map { "    " + endpointLine($0) }
+        return lines
+    }
+
+    private func controlLine(_ control: ControlDevice) -> String {
+        "ctrl      " + nodeText(control.node) + "  " + fields([("dev", control.devNumber), ("host", control.hostChannel)])
+    }
+
+    private func channelLine(_ channel: Channel) -> String {
+        let kind = channel.role == .nameService ? "ns        " : "channel   "
+        return kind + "\"" + safe(channel.name) + "\"  " + fields([
+            ("src", channel.src?.hex), ("dst", channel.dst?.hex), ("driver", channel.driver ?? "none"), ("override", channel.driverOverride),
+        ])
+    }
+
+    private func endpointLine(_ endpoint: EndpointDevice) -> String {
+        "endpoint  " + nodeText(endpoint.node) + "  " + fields([
+            ("name", endpoint.endpointName.map { "\"\($0)\"" }), ("src", endpoint.src?.hex), ("dst", endpoint.dst?.hex),
+            ("via", endpoint.control), ("held-by", endpoint.holders.isEmpty ? nil : endpoint.holders.map { "\($0.pid)" }.joined(separator: ",")),
+        ])
+    }
+
+    private func nodeText(_ node: DeviceNode) -> String {
+        switch node.state {
+        case .present:
+            return "\(node.path)  \(node.modeString) \(node.owner ?? node.uid.map(String.init) ?? "?"):\(node.group ?? node.gid.map(String.init) ?? "?")"
+        case .missing: return "\(node.path)  (no node)"
+        case .notCharacterDevice: return "\(node.path)  (not a character device)"
+        case .unreadable: return "\(node.path)  (\(node.error ?? "unreadable"))"
+        }
+    }
+
+    private func fields(_ pairs: [(String, String?)]) -> String {
+        pairs.compactMap { key, value in value.map { "\(key)=\(safe($0))" } }.joined(separator: " ")
+    }
+
+    private func safe(_ text: String) -> String { TerminalSafe.text(text) }
+}

@@ -1,0 +1,19 @@
+/// Colour for a terminal, or none: decided once by the caller (a TTY, and NO_COLOR unset).
+public struct Style: Sendable {
+    public let enabled: Bool
+
+    public init(enabled: Bool) { self.enabled = enabled }
+
+    public func severity(_ severity: Severity) -> String {
+        let word = severity.rawValue
+        guard enabled else { return word }
+        switch severity {
+        case .error: return "\u{1B}[1;31m\(word)\u{1B}[0m"
+        case .warning: return "\u{1B}[1;33m\(word)\u{1B}[0m"
+        case .info: return "\u{1B}[1;36m\(word)\u{1B}[0m"
+        }
+    }
+
+    public func bold(_ text: String) -> String { enabled ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
+    public func dim(_ text: String) -> String { enabled ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
+}
