@@ -1,0 +1,156 @@
+import Testing
+@testable import RpmsgDoctorCore
+
+@Suite struct DiagnosisNodeTests {
+    @Test func rootOnlyNodesDenyAnOrdinaryUser() throws {
+        let finding = try #require(Diagnosis.findings(for: SnapshotBuilders.canonical()).first(.permissionDenied))
+        #expect(finding.severity == .error)
+        #expect(finding.evidence.contains("/dev/rpmsg_ctrl0: crw------- root:root"))
+        #expect(finding.evidence.contains { $0.contains("no udev rules file") })
+        #expect(finding.commands.contains { $0.contains("udevadm trigger") })
+    }
+
+    @Test func rootIsNeverDenied() {
+        let root = UserCredentials(uid: 0, gid: 0, userName: "root")
+        #expect(Diagnosis.findings(for: SnapshotBuilders.canonical(user: root)).first(.permissionDenied) == nil)
+    }
+
+    @Test func groupMembershipGrantsAccessOnlyWithGroupReadWrite() {
+        var node = SnapshotBuilders.node("rpmsg_ctrl0", dev: "1:1", mode: 0o660, gid: 1000, group: "dev")
+        #expect(node.allowsReadWrite(for: SnapshotBuilders.user))
+        node.mode = 0o640
+        #expect(!node.allowsReadWrite(for: SnapshotBuilders.user))
+        node.gid = 27
+        node.mode = 0o666
+        #expect(node.allowsReadWrite(for: SnapshotBuilders.user))
+    }
+
+    @Test func missingNodesInsideAContainerGiveTheCgroupRule() throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.system.container = ContainerHints(evidence: ["/.dockerenv exists"])
+        snapshot.endpointDevices[0].node = DeviceNode(path: "/dev/rpmsg0", state: .missing)
+        let findings = Diagnosis.findings(for: snapshot)
+        let missing = try #require(findings.first(.nodeMissing))
+        #expect(missing.severity == .error)
+        #expect(missing.commands.first?.contains("--device-cgroup-rule='c 510:* rmw'") == true)
+        #expect(missing.commands.first?.contains("--device-cgroup-rule='c 511:* rmw'") == true)
+        #expect(missing.commands.first?.contains("-v /dev:/dev") == true)
+        #expect(findings.first(.container) != nil)
+    }
+
+    @Test func staleNodeWithOtherNumbersIsFlagged() throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.controlDevices[0].node.devNumber = "240:0"
+        let finding = try #require(Diagnosis.findings(for: snapshot).first(.nodeMismatch))
+        #expect(finding.summary.contains("240:0"))
+        #expect(finding.summary.contains("511:0"))
+    }
+
+    @Test func heldEndpointNamesItsHolder() throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.endpointDevices[0].holders = [ProcessReference(pid: 4242, command: "echo_test")]
+        let finding = try #require(Diagnosis.findings(for: snapshot).first(.endpointBusy))
+        #expect(finding.summary.contains("pid 4242 (echo_test)"))
+    }
+}
+
+@Suite struct DiagnosisKernelTests {
+    @Test func noRpmsgBusAtAll() {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot = Snapshot(source: "test", system: SystemContext(kernelRelease: "6.1.0"), user: snapshot.user)
+        #expect(Diagnosis.findings(for: snapshot).ids() == ["RD301", "RD901"])
+    }
+
+    @Test(arguments: [("5.10.0", "driver_override"), ("5.15.0", "rpmsg_char"), ("6.1.0", "rpmsg_ctrl")])
+    func missingControlDeviceFixDependsOnTheKernel(release: String, expected: String) throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.controlDevices = []
+        snapshot.system.kernelRelease = release
+        let finding = try #require(Diagnosis.findings(for: snapshot).first(.noControlDevices))
+        #expect(finding.severity == .error)
+        #expect((finding.fix + finding.commands.joined()).contains(expected))
+    }
+
+    @Test func remoteWithoutNameServiceWarns() throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.virtioDevices[0] = SnapshotBuilders.virtio(0, ns: false)
+        let finding = try #require(Diagnosis.findings(for: snapshot).first(.noNameService))
+        #expect(finding.severity == .warning)
+        #expect(Diagnosis.findings(for: snapshot).first(.nothingAnnounced) == nil)
+    }
+
+    @Test func nearMissChannelNameWarnsAndNamesTheDriver() throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.drivers.append(BusDriver(name: "rpmsg_tty"))
+        snapshot.channels.append(SnapshotBuilders.channel("rpmsg-tty-channel", dst: 1026, on: 0))
+        let finding = try #require(Diagnosis.findings(for: snapshot).first(.channelWithoutDriver))
+        #expect(finding.severity == .warning)
+        #expect(finding.summary.contains("rpmsg-tty"))
+        #expect(finding.commands.first?.contains("rpmsg_tty") == true)
+    }
+
+    @Test func unboundChannelWithAnOwnNameIsOnlyANote() throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.channels.append(SnapshotBuilders.channel("my-service", dst: 40, on: 0))
+        #expect(try #require(Diagnosis.findings(for: snapshot).first(.channelWithoutDriver)).severity == .info)
+    }
+
+    @Test func silentRemoteWarnsThatNothingWasAnnounced() throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.channels = []
+        snapshot.endpointDevices = []
+        let finding = try #require(Diagnosis.findings(for: snapshot).first(.nothingAnnounced))
+        #expect(finding.fix.contains("bootaux"))
+    }
+}
+
+@Suite struct DiagnosisRemoteAndLogTests {
+    @Test func crashedRemoteIsAnError() throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.remoteProcessors = [RemoteProcessor(name: "remoteproc0", sysfsPath: "/sys/class/remoteproc/remoteproc0", processorName: "imx-rproc", state: "crashed", firmware: "echo.elf")]
+        let finding = try #require(Diagnosis.findings(for: snapshot).first(.remoteNotRunning))
+        #expect(finding.severity == .error)
+        #expect(finding.summary.contains("EPIPE"))
+    }
+
+    @Test(arguments: [
+        ("remoteproc remoteproc0: Direct firmware load for rproc-m4-fw failed with error -2", FindingCode.firmwareLoadFailed),
+        ("remoteproc remoteproc0: no resource table found for this firmware", .noResourceTable),
+        ("virtio_rpmsg_bus virtio0: message is too big (500)", .messageTooBig),
+        ("virtio_rpmsg_bus virtio0: timeout waiting for a tx buffer", .remoteNotConsuming),
+        ("virtio_rpmsg_bus virtio0: msg received with no recipient", .noRecipient),
+        ("virtio_rpmsg_bus virtio0: idr_alloc failed: -28", .addressTaken),
+    ])
+    func kernelLogLinesBecomeFindings(line: String, code: FindingCode) throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.kernelLog.lines.append("[   12.345678] " + line)
+        let finding = try #require(Diagnosis.findings(for: snapshot).first(code))
+        #expect(finding.evidence.contains { $0.contains(line) })
+    }
+
+    @Test func disabledRpmsgDeviceTreeNode() throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.deviceTree = [DeviceTreeNode(path: "/rpmsg", compatible: ["fsl,imx8qm-rpmsg"], status: "disabled")]
+        #expect(try #require(Diagnosis.findings(for: snapshot).first(.rpmsgNodeDisabled)).severity == .error)
+    }
+
+    @Test func intendedSourceAddresses() throws {
+        let snapshot = SnapshotBuilders.healthy()
+        let reserved = try #require(Diagnosis.findings(for: snapshot, intent: Intent(src: .nameService)).first(.addressTaken))
+        #expect(reserved.severity == .error)
+        let taken = try #require(Diagnosis.findings(for: snapshot, intent: Intent(src: RpmsgAddress(1025))).first(.addressTaken))
+        #expect(taken.summary.contains("/dev/rpmsg0"))
+        let low = try #require(Diagnosis.findings(for: snapshot, intent: Intent(src: RpmsgAddress(2))).first(.addressTaken))
+        #expect(low.severity == .warning)
+        #expect(Diagnosis.findings(for: snapshot, intent: Intent(src: RpmsgAddress(2000))).first(.addressTaken) == nil)
+    }
+
+    @Test func unreadableKernelLogAndPathsAreSaidPlainly() throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.kernelLog = KernelLog(source: "/dev/kmsg", readable: false, reason: "permission denied")
+        snapshot.unreadable = [ReadProblem(path: "/sys/class/remoteproc/remoteproc0/state", error: "permission denied")]
+        let findings = Diagnosis.findings(for: snapshot)
+        #expect(try #require(findings.first(.kernelLogUnreadable)).summary.contains("permission denied"))
+        #expect(try #require(findings.first(.partlyUnreadable)).evidence == ["/sys/class/remoteproc/remoteproc0/state: permission denied"])
+    }
+}
