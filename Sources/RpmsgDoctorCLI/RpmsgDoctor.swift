@@ -11,7 +11,7 @@ struct RpmsgDoctor: ParsableCommand {
         Every finding has a code (RD101, ...) explained in docs/findings/.
         """,
         version: ToolVersion.number,
-        subcommands: [Scan.self, TakeSnapshot.self],
+        subcommands: [Scan.self, ProbeCommand.self, TakeSnapshot.self, UdevRuleCommand.self],
         defaultSubcommand: Scan.self
     )
 }

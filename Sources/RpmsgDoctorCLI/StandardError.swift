@@ -1,7 +1,7 @@
 import Foundation
 
-func printToStandardError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+func printToStandardError(_ message: String, newline: Bool = true) {
+    FileHandle.standardError.write(Data((message + (newline ? "\n" : "")).utf8))
 }
 
 /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).

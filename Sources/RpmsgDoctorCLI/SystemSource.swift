@@ -14,13 +14,21 @@ struct SystemSource: ParsableArguments {
     }
 
     func read() throws -> Snapshot {
+        if let from {
+            do {
+                return try SnapshotFile.load(from)
+            } catch {
+                throw InputError(message: error.description)
+            }
+        }
+        return try Self.discover(root: root ?? "/")
+    }
+
+    static func discover(root: String) throws -> Snapshot {
         do {
-            if let from { return try SnapshotFile.load(from) }
-            return try Discovery.snapshot(root: root ?? "/")
-        } catch let error as SnapshotFileError {
-            throw InputError(message: error.description)
-        } catch let error as ReadError {
-            throw InputError(message: "cannot read \(root ?? "/"): \(error)")
+            return try Discovery.snapshot(root: root)
+        } catch {
+            throw InputError(message: "cannot read \(root): \(error)")
         }
     }
 }
@@ -32,9 +40,9 @@ struct InputError: Error, CustomStringConvertible {
 
 extension ParsableCommand {
     /// Runs `body`, turning unreadable input into exit code 2 with a one-line message.
-    func reportingInputErrors(_ body: () throws -> Void) throws {
+    func reportingInputErrors<Result>(_ body: () throws -> Result) throws -> Result {
         do {
-            try body()
+            return try body()
         } catch let error as InputError {
             printToStandardError("rpmsg-doctor: \(error.message)")
             throw ExitCode.inputUnreadable

@@ -2,6 +2,7 @@
 #define RPMSG_DOCTOR_CRPMSG_H
 
 #include <linux/rpmsg.h>
+#include <sys/signalfd.h>
 #include <sys/sysmacros.h>
 
 /* Swift does not import function-like macros, so the ioctl numbers are constants here. */

@@ -26,6 +26,9 @@ public enum FindingCode: String, CaseIterable, Codable, Sendable {
     case remoteNotConsuming = "RD502"
     case noRecipient = "RD503"
     case addressTaken = "RD504"
+    case remoteSilent = "RD505"
+    case remoteAnswersOtherData = "RD506"
+    case remoteGone = "RD507"
     case kernelLogUnreadable = "RD901"
     case partlyUnreadable = "RD902"
 
@@ -59,6 +62,9 @@ public enum FindingCode: String, CaseIterable, Codable, Sendable {
         case .remoteNotConsuming: "The remote does not consume messages"
         case .noRecipient: "The remote sent to an address nobody listens on"
         case .addressTaken: "Local address taken or reserved"
+        case .remoteSilent: "The remote receives but does not answer"
+        case .remoteAnswersOtherData: "Answers are not the echo of what was sent"
+        case .remoteGone: "The remote went away"
         case .kernelLogUnreadable: "Kernel log not readable"
         case .partlyUnreadable: "Some of the system could not be read"
         }

@@ -53,7 +53,7 @@ enum MappingRules {
         )
     }
 
-    private static func notAnnounced(_ targetText: String, intent: Intent, _ index: TopologyIndex) -> Finding {
+    static func notAnnounced(_ targetText: String, intent: Intent, _ index: TopologyIndex) -> Finding {
         let announced = index.announcedChannels
         var evidence = announced.isEmpty ? ["no channel is announced on any virtio device"] : announced.map { "announced: \($0.label)" }
         let withoutNameService = index.snapshot.virtioDevices.filter { $0.offersNameService == false }.map(\.name)

@@ -17,24 +17,13 @@ public struct TextReport {
             "",
         ]
         lines += InventoryText(snapshot: snapshot, style: style).lines()
-        for finding in report.findings {
+        if !report.findings.isEmpty {
             lines.append("")
-            lines += findingLines(finding)
+            lines += FindingText(style: style).lines(for: report.findings)
         }
         lines.append("")
         let summary = report.summary
         lines.append("\(summary.errors) error\(summary.errors == 1 ? "" : "s"), \(summary.warnings) warning\(summary.warnings == 1 ? "" : "s"), \(summary.info) note\(summary.info == 1 ? "" : "s")")
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    private func findingLines(_ finding: Finding) -> [String] {
-        var lines = ["\(style.severity(finding.severity))[\(finding.id)] \(style.bold(TerminalSafe.text(finding.summary)))"]
-        for (offset, item) in finding.evidence.enumerated() {
-            lines.append((offset == 0 ? "  evidence: " : "            ") + TerminalSafe.text(item))
-        }
-        lines.append("  fix: " + TerminalSafe.text(finding.fix))
-        lines += finding.commands.map { "    $ " + TerminalSafe.text($0) }
-        lines.append("  see: " + style.dim(finding.page))
-        return lines
     }
 }

@@ -1,0 +1,42 @@
+/// Where the probe sends: resolved against the snapshot so that a service name finds its own virtio device's ctrl.
+struct ProbeTarget {
+    var description: String
+    var controlPath: String?
+    var endpointPath: String?
+    var dst: RpmsgAddress?
+    var channel: Channel?
+    var endpointName: String
+
+    enum Problem: Error {
+        case notFound(Finding)
+    }
+
+    static func resolve(_ options: ProbeOptions, in snapshot: Snapshot) throws(Problem) -> ProbeTarget {
+        let index = TopologyIndex(snapshot: snapshot)
+        switch options.target {
+        case .service(let name):
+            guard let channel = index.channels(named: name).first(where: { !index.controls(on: $0.virtio).isEmpty }) ?? index.channels(named: name).first else {
+                throw .notFound(MappingRules.notAnnounced("service \"\(name)\"", intent: Intent(service: name), index))
+            }
+            guard let control = index.controls(on: channel.virtio).first else {
+                throw .notFound(Finding(
+                    .noControlForVirtio, .error, "No control device on \(channel.virtio ?? "the virtio device") of \(channel.label)",
+                    evidence: [channel.sysfsPath] + snapshot.controlDevices.map { "\($0.node.path) belongs to \($0.virtio ?? "no virtio device")" },
+                    fix: "A ctrl on another virtio device cannot reach this channel; see \(FindingCode.noControlDevices.page) for how to get one."
+                ))
+            }
+            return ProbeTarget(description: "service \(channel.label)", controlPath: control.node.path, dst: channel.dst, channel: channel,
+                               endpointName: options.name ?? name)
+        case .control(let path, let dst):
+            let virtio = index.control(named: path)?.virtio
+            let channel = index.channels(matchingDst: dst).first { $0.virtio == virtio } ?? index.channels(matchingDst: dst).first
+            return ProbeTarget(description: "\(path) -> dst \(dst.hex)", controlPath: path, dst: dst, channel: channel,
+                               endpointName: options.name ?? channel?.name ?? ProbeOptions.defaultEndpointName)
+        case .device(let path):
+            let endpoint = snapshot.endpointDevices.first { $0.node.path == path }
+            return ProbeTarget(description: "endpoint \(path)", endpointPath: path, dst: endpoint?.dst,
+                               channel: snapshot.channels.first { $0.deviceName == endpoint?.hostChannel },
+                               endpointName: endpoint?.endpointName ?? "")
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import CRpmsg
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns SIGINT and SIGTERM into a readable descriptor, so that every wait of the probe also wakes on them
+/// and the probe can destroy its endpoint before it exits.
+final class SignalWatch {
+    let fd: Int32
+    private var previousMask = sigset_t()
+    private(set) var received: Int32?
+
+    init() {
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        sigaddset(&mask, SIGINT)
+        sigaddset(&mask, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &mask, &previousMask)
+        fd = signalfd(-1, &mask, Int32(SFD_NONBLOCK | SFD_CLOEXEC))
+    }
+
+    deinit {
+        if fd >= 0 { close(fd) }
+        pthread_sigmask(SIG_SETMASK, &previousMask, nil)
+    }
+
+    /// Reads a pending signal, if any; remembers the first.
+    @discardableResult
+    func check() -> Int32? {
+        var info = signalfd_siginfo()
+        while read(fd, &info, MemoryLayout<signalfd_siginfo>.size) == MemoryLayout<signalfd_siginfo>.size {
+            if received == nil { received = Int32(info.ssi_signo) }
+        }
+        return received
+    }
+
+    static func name(_ signal: Int32) -> String {
+        switch signal {
+        case SIGINT: "SIGINT"
+        case SIGTERM: "SIGTERM"
+        default: "signal \(signal)"
+        }
+    }
+}

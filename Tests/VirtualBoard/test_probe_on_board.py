@@ -1,0 +1,75 @@
+"""rpmsg-doctor probe through the real character devices of the virtual board."""
+
+import pytest
+
+import board
+from doctor import codes, command, finding, json_of, run
+
+PROBE_SERVICE = ("probe", "--service", "rpmsg-openamp-demo-channel", "--json", "--timeout", "300")
+
+
+@pytest.fixture(scope="session")
+def kernel():
+    return board.kernel()
+
+
+def steps(document):
+    return {step["name"]: step["verdict"] for step in document["steps"]}
+
+
+def no_endpoint_left():
+    """Shell: fails when an endpoint device (rpmsgN) is still in /sys/class/rpmsg."""
+    return "! ls /sys/class/rpmsg | grep -E '^rpmsg[0-9]+$'"
+
+
+def test_canonical_service_echoes_five_of_five(kernel):
+    result = run("canonical", command(*PROBE_SERVICE) + " && " + no_endpoint_left(), kernel)
+    document = json_of(result)
+    assert result.exit_code == 0, result.report()
+    assert document["counts"]["intact"] == 5 and document["counts"]["lost"] == 0, result.report()
+    assert document["control"] == "/dev/rpmsg_ctrl1"
+    assert document["timing"]["medianMicroseconds"] > 0
+
+
+def test_canonical_wrong_ctrl_fails_and_names_the_right_one(kernel):
+    result = run("canonical", command("probe", "--ctrl", "/dev/rpmsg_ctrl0", "--dst", "0x1e", "--json", "--timeout", "300"), kernel)
+    document = json_of(result)
+    wrong = finding(document, "RD101")
+    assert result.exit_code == 1, result.report()
+    assert document["counts"]["answered"] == 0
+    assert wrong is not None and "/dev/rpmsg_ctrl1" in wrong["fix"], result.report()
+    assert codes(document)[0] == "RD101", "the root cause comes first"
+
+
+@pytest.mark.parametrize("scenario_name, code", [
+    ("silent", "RD505"),
+    ("no-consume", "RD502"),
+    ("crash", "RD507"),
+    ("destroyed", "RD507"),
+])
+def test_remote_behaviour_gets_its_own_verdict(kernel, scenario_name, code):
+    result = run(scenario_name, command(*PROBE_SERVICE) + "; " + no_endpoint_left(), kernel)
+    document = json_of(result)
+    assert result.exit_code == 0, "no endpoint device may be left behind\n" + result.report()
+    assert code in codes(document, "error"), result.report()
+    assert "failed" in steps(document).values()
+
+
+def test_echo_that_differs_is_counted(kernel):
+    result = run("behaviours", command("probe", "--ctrl", "/dev/rpmsg_ctrl0", "--dst", "33", "--json", "--timeout", "300"), kernel)
+    document = json_of(result)
+    assert document["counts"]["corrupted"] == 5, result.report()
+    assert "RD506" in codes(document, "error")
+
+
+def test_reply_expectation_accepts_other_data(kernel):
+    result = run("behaviours", command("probe", "--ctrl", "/dev/rpmsg_ctrl0", "--dst", "31", "--expect", "reply", "--json"), kernel)
+    document = json_of(result)
+    assert result.exit_code == 0, result.report()
+    assert document["counts"]["intact"] == 5
+
+
+def test_oversized_payload_is_refused_before_anything_is_opened(kernel):
+    result = run("canonical", command("probe", "--service", "rpmsg-openamp-demo-channel", "--size", "497"), kernel)
+    assert result.exit_code == 64, result.report()
+    assert "496" in result.stderr

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs every test: the Swift unit and fixture-tree tests, then the end-to-end tests on the virtual board
+# (a User-Mode Linux kernel, built once and cached, with virtual remote cores).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh --tests
+
+swift build
+swift test
+
+bash Tests/VirtualBoard/build-kernel.sh >/dev/null
+python3 -m pytest -q -p no:cacheprovider Tests/VirtualBoard
