@@ -13,6 +13,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 config_fragment=$here/kernel.config
 kernel_patch=$here/virtio_uml-defer-vring-interrupt.patch
 cache_root=${RPMSG_DOCTOR_CACHE:-$HOME/.cache/rpmsg-doctor}
+partial=""  # the build directory in progress, removed on exit
 
 log() { echo "build-kernel: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -76,7 +77,8 @@ configure() {
 }
 
 build() {
-    local final=$1 partial=$1.partial.$$
+    local final=$1
+    partial=$1.partial.$$
     trap 'rm -rf "$partial"' EXIT
     trap 'exit 130' INT TERM
     mkdir -p "$partial"

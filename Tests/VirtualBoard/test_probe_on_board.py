@@ -1,9 +1,11 @@
 """rpmsg-doctor probe through the real character devices of the virtual board."""
 
+import os
+
 import pytest
 
 import board
-from doctor import codes, command, finding, json_of, run
+from doctor import BINARY, HERE, codes, command, finding, json_of, run
 
 PROBE_SERVICE = ("probe", "--service", "rpmsg-openamp-demo-channel", "--json", "--timeout", "300")
 
@@ -73,3 +75,53 @@ def test_oversized_payload_is_refused_before_anything_is_opened(kernel):
     result = run("canonical", command("probe", "--service", "rpmsg-openamp-demo-channel", "--size", "497"), kernel)
     assert result.exit_code == 64, result.report()
     assert "496" in result.stderr
+
+
+def test_interrupted_probes_never_leave_an_endpoint_behind(kernel):
+    script = os.path.join(HERE, "guest-scripts", "interrupt-probes.sh")
+    result = run("canonical", f"{script} {BINARY} 50", kernel, timeout=240)
+    exits = [line for line in result.stdout.splitlines() if line.startswith("exit ")]
+    left = result.stdout.split("left:", 1)[1].split()
+    assert result.exit_code == 0, result.report()
+    assert len(exits) == 50, result.report()
+    assert set(exits) <= {"exit 130", "exit 143", "exit 0", "exit 1"}, exits
+    assert {"exit 130", "exit 143"} <= set(exits), "the probes must have been interrupted mid-run"
+    assert left == [], result.report()
+
+
+def test_soak_of_ten_thousand_largest_messages(kernel):
+    result = run("canonical", command("probe", "--service", "rpmsg-openamp-demo-channel", "--count", "10000",
+                                      "--size", "496", "--json"), kernel, timeout=300)
+    counts = json_of(result)["counts"]
+    assert result.exit_code == 0, result.report()
+    assert counts["intact"] == 10000, counts
+    assert counts["lost"] == counts["late"] == counts["corrupted"] == counts["truncated"] == counts["duplicated"] == 0, counts
+
+
+def test_existing_raw_endpoint_device(kernel):
+    result = run("healthy-raw", command("probe", "--device", "/dev/rpmsg0", "--json") + " && test -c /dev/rpmsg0", kernel)
+    document = json_of(result)
+    assert result.exit_code == 0, result.report()
+    assert document["counts"]["intact"] == 5
+    assert not any(step["name"].startswith("destroy") for step in document["steps"]), "an endpoint it did not create is not destroyed"
+
+
+def test_busy_endpoint_names_its_holder(kernel):
+    result = run("healthy-raw", "sleep 30 3<>/dev/rpmsg0 & sleep 0.5; " + command("probe", "--device", "/dev/rpmsg0", "--json"), kernel)
+    busy = finding(json_of(result), "RD206")
+    assert busy is not None and busy["severity"] == "error", result.report()
+    assert any("sleep" in line for line in busy["evidence"]), busy
+
+
+def test_unprivileged_probe_points_at_the_udev_rule(kernel):
+    result = run("canonical", command(*PROBE_SERVICE), kernel, user="65534")
+    denied = finding(json_of(result), "RD201")
+    assert result.exit_code == 1, result.report()
+    assert denied is not None and any("udev" in c for c in denied["commands"]), result.report()
+
+
+def test_taken_source_address_is_refused_before_creating(kernel):
+    result = run("healthy-raw", command("probe", "--ctrl", "/dev/rpmsg_ctrl0", "--dst", "40", "--src", "0x35", "--json"), kernel)
+    document = json_of(result)
+    assert result.exit_code == 1, result.report()
+    assert "RD504" in codes(document, "error"), result.report()
