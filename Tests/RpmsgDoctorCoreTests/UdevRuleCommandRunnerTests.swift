@@ -1,0 +1,35 @@
+import Foundation
+import RpmsgDoctorCore
+import Testing
+
+@Suite struct UdevRuleCommandRunnerTests {
+    @Test func statusAndBothOutputStreamsAreKept() throws {
+        let result = try #require(ProcessRunner().run("/bin/sh", ["-c", "echo out; echo err >&2; exit 3"]))
+        #expect(result.status == 3)
+        #expect(!result.timedOut && !result.succeeded)
+        #expect(result.output.contains("out\n") && result.output.contains("err\n"))
+    }
+
+    @Test func aProgramThatOutlivesItsTimeoutIsKilled() throws {
+        let started = Date()
+        let result = try #require(ProcessRunner(timeoutSeconds: 0.3).run("/bin/sh", ["-c", "trap '' TERM; sleep 20"]))
+        #expect(result.timedOut)
+        #expect(!result.succeeded)
+        #expect(Date().timeIntervalSince(started) < 10, "ignored SIGTERM, so SIGKILL must have ended it")
+    }
+
+    @Test func largeOutputDoesNotStallTheProgram() throws {
+        let result = try #require(ProcessRunner(timeoutSeconds: 20).run("/bin/sh", ["-c", "head -c 1000000 /dev/zero | tr '\\0' x"]))
+        #expect(result.succeeded)
+        #expect(result.output.utf8.count == 1_000_000)
+    }
+
+    @Test func aMissingProgramCannotBeStarted() {
+        #expect(ProcessRunner().run("/nonexistent/udevadm", ["control", "--reload"]) == nil)
+    }
+
+    @Test func executablesAreFoundInPathOrTheSystemDirectories() {
+        #expect(ExecutableSearch.find("sh", path: "/nonexistent") != nil, "/bin is searched after PATH")
+        #expect(ExecutableSearch.find("rpmsg-doctor-no-such-program", path: "/usr/bin") == nil)
+    }
+}
