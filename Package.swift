@@ -33,6 +33,11 @@ let package = Package(
             dependencies: ["RpmsgDoctorCore"]
         ),
         .executableTarget(
+            name: "rpmsg-doctor-fixture",
+            dependencies: ["RpmsgFixtures"],
+            path: "Sources/RpmsgFixtureTool"
+        ),
+        .executableTarget(
             name: "rpmsg-doctor-bench",
             dependencies: ["RpmsgDoctorCore", "RpmsgFixtures"],
             path: "Benchmarks/ScanBenchmark"

@@ -49,11 +49,20 @@ import Testing
         #expect(Diagnosis.findings(for: snapshot, intent: Intent(control: "/dev/rpmsg_ctrl0", dst: RpmsgAddress(30))).first(.wrongControl) == nil)
     }
 
-    @Test func unannouncedDestinationIsAnError() throws {
+    @Test func unannouncedDestinationIsAWarningSinceRemotesMayNotAnnounce() throws {
         let intent = Intent(control: "/dev/rpmsg_ctrl1", dst: RpmsgAddress(0x99))
         let finding = try #require(Diagnosis.findings(for: SnapshotBuilders.canonical(), intent: intent).first(.notAnnounced))
-        #expect(finding.severity == .error)
+        #expect(finding.severity == .warning)
         #expect(finding.evidence.contains { $0.contains("rpmsg-openamp-demo-channel") })
+    }
+
+    @Test func unannouncedServiceIsAnError() throws {
+        let finding = try #require(Diagnosis.findings(for: SnapshotBuilders.canonical(), intent: Intent(service: "no-such-service")).first(.notAnnounced))
+        #expect(finding.severity == .error)
+    }
+
+    @Test func endpointNameAloneLooksUpNothing() {
+        #expect(Diagnosis.findings(for: SnapshotBuilders.canonical(), intent: Intent(name: "my-endpoint")).first(.notAnnounced) == nil)
     }
 
     @Test func unknownControlIsReportedWithTheExistingOnes() throws {

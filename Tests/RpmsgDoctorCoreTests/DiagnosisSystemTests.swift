@@ -7,7 +7,7 @@ import Testing
         #expect(finding.severity == .error)
         #expect(finding.evidence.contains("/dev/rpmsg_ctrl0: crw------- root:root"))
         #expect(finding.evidence.contains { $0.contains("no udev rules file") })
-        #expect(finding.commands.contains { $0.contains("udevadm trigger") })
+        #expect(finding.commands.contains("sudo rpmsg-doctor udev-rule --install"))
     }
 
     @Test func rootIsNeverDenied() {
@@ -32,9 +32,8 @@ import Testing
         let findings = Diagnosis.findings(for: snapshot)
         let missing = try #require(findings.first(.nodeMissing))
         #expect(missing.severity == .error)
-        #expect(missing.commands.first?.contains("--device-cgroup-rule='c 510:* rmw'") == true)
-        #expect(missing.commands.first?.contains("--device-cgroup-rule='c 511:* rmw'") == true)
-        #expect(missing.commands.first?.contains("-v /dev:/dev") == true)
+        #expect(missing.commands.contains("rpmsg-doctor udev-rule --container docker"))
+        #expect(missing.evidence.contains("/.dockerenv exists"))
         #expect(findings.first(.container) != nil)
     }
 
@@ -61,10 +60,20 @@ import Testing
         #expect(Diagnosis.findings(for: snapshot).ids() == ["RD301", "RD901"])
     }
 
+    @Test func missingControlDeviceIsOnlyAWarningWhileARawEndpointWorks() throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.controlDevices = []
+        let finding = try #require(Diagnosis.findings(for: snapshot).first(.noControlDevices))
+        #expect(finding.severity == .warning)
+        #expect(finding.evidence.contains("still usable without a ctrl: /dev/rpmsg0"))
+    }
+
     @Test(arguments: [("5.10.0", "driver_override"), ("5.15.0", "rpmsg_char"), ("6.1.0", "rpmsg_ctrl")])
     func missingControlDeviceFixDependsOnTheKernel(release: String, expected: String) throws {
         var snapshot = SnapshotBuilders.healthy()
         snapshot.controlDevices = []
+        snapshot.endpointDevices = []
+        snapshot.drivers = []
         snapshot.system.kernelRelease = release
         let finding = try #require(Diagnosis.findings(for: snapshot).first(.noControlDevices))
         #expect(finding.severity == .error)
@@ -116,6 +125,7 @@ import Testing
     @Test(arguments: [
         ("remoteproc remoteproc0: Direct firmware load for rproc-m4-fw failed with error -2", FindingCode.firmwareLoadFailed),
         ("remoteproc remoteproc0: no resource table found for this firmware", .noResourceTable),
+        ("imx-rproc imx8mp-cm7: No resource table in elf", .noResourceTable),
         ("virtio_rpmsg_bus virtio0: message is too big (500)", .messageTooBig),
         ("virtio_rpmsg_bus virtio0: timeout waiting for a tx buffer", .remoteNotConsuming),
         ("virtio_rpmsg_bus virtio0: msg received with no recipient", .noRecipient),
@@ -123,15 +133,40 @@ import Testing
     ])
     func kernelLogLinesBecomeFindings(line: String, code: FindingCode) throws {
         var snapshot = SnapshotBuilders.healthy()
+        if [.firmwareLoadFailed, .noResourceTable].contains(code) { snapshot = SnapshotBuilders.remoteDown() }
         snapshot.kernelLog.lines.append("[   12.345678] " + line)
         let finding = try #require(Diagnosis.findings(for: snapshot).first(code))
         #expect(finding.evidence.contains { $0.contains(line) })
     }
 
     @Test func disabledRpmsgDeviceTreeNode() throws {
-        var snapshot = SnapshotBuilders.healthy()
+        var snapshot = SnapshotBuilders.remoteDown()
         snapshot.deviceTree = [DeviceTreeNode(path: "/rpmsg", compatible: ["fsl,imx8qm-rpmsg"], status: "disabled")]
         #expect(try #require(Diagnosis.findings(for: snapshot).first(.rpmsgNodeDisabled)).severity == .error)
+    }
+
+    @Test func disabledClientNodesAndWorkingVirtioDevicesAreNoAlarm() {
+        var snapshot = SnapshotBuilders.remoteDown()
+        snapshot.deviceTree = [DeviceTreeNode(path: "/sound-rpmsg", compatible: ["fsl,imx8mm-rpmsg-audio"], status: "disabled")]
+        #expect(Diagnosis.findings(for: snapshot).first(.rpmsgNodeDisabled) == nil)
+        var working = SnapshotBuilders.healthy()
+        working.deviceTree = [DeviceTreeNode(path: "/rpmsg1", compatible: ["fsl,imx8qm-rpmsg"], status: "disabled")]
+        working.kernelLog.lines.append("[    1.0] imx rpmsg driver is registered.")
+        #expect(Diagnosis.findings(for: working).first(.rpmsgNodeDisabled) == nil)
+    }
+
+    @Test func firmwareErrorsFromTheLogAreDroppedOnceTheRemoteRuns() {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.remoteProcessors = [RemoteProcessor(name: "remoteproc0", sysfsPath: "/sys/class/remoteproc/remoteproc0", state: "running")]
+        snapshot.kernelLog.lines.append("[    3.0] remoteproc remoteproc0: Direct firmware load for fw.elf failed with error -2")
+        #expect(Diagnosis.findings(for: snapshot).first(.firmwareLoadFailed) == nil)
+    }
+
+    @Test func crashedRemoteIsRecoveredNotStarted() throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.remoteProcessors = [RemoteProcessor(name: "remoteproc0", sysfsPath: "/sys/class/remoteproc/remoteproc0", state: "crashed")]
+        let finding = try #require(Diagnosis.findings(for: snapshot).first(.remoteNotRunning))
+        #expect(finding.commands == ["echo recover | sudo tee /sys/class/remoteproc/remoteproc0/recovery"])
     }
 
     @Test func intendedSourceAddresses() throws {
@@ -139,7 +174,13 @@ import Testing
         let reserved = try #require(Diagnosis.findings(for: snapshot, intent: Intent(src: .nameService)).first(.addressTaken))
         #expect(reserved.severity == .error)
         let taken = try #require(Diagnosis.findings(for: snapshot, intent: Intent(src: RpmsgAddress(1025))).first(.addressTaken))
-        #expect(taken.summary.contains("/dev/rpmsg0"))
+        #expect(taken.summary.contains("channel virtio0.rpmsg-raw.-1.1024"), "a bound channel holds its local address")
+        var held = snapshot
+        held.channels = []
+        #expect(Diagnosis.findings(for: held, intent: Intent(src: RpmsgAddress(1025))).first(.addressTaken) == nil,
+                "an endpoint device nobody holds open has no address in use")
+        held.endpointDevices[0].holders = [ProcessReference(pid: 7, command: "app")]
+        #expect(try #require(Diagnosis.findings(for: held, intent: Intent(src: RpmsgAddress(1025))).first(.addressTaken)).summary.contains("/dev/rpmsg0"))
         let low = try #require(Diagnosis.findings(for: snapshot, intent: Intent(src: RpmsgAddress(2))).first(.addressTaken))
         #expect(low.severity == .warning)
         #expect(Diagnosis.findings(for: snapshot, intent: Intent(src: RpmsgAddress(2000))).first(.addressTaken) == nil)

@@ -96,7 +96,7 @@ import Testing
         defer { tree.remove() }
         let snapshot = try Discovery.snapshot(root: tree.root)
         #expect(snapshot.channels.isEmpty && snapshot.controlDevices.isEmpty && snapshot.virtioDevices.isEmpty)
-        #expect(!snapshot.system.rpmsgBusPresent)
+        #expect(snapshot.system.rpmsgBusPresent == false)
         #expect(!snapshot.kernelLog.readable)
     }
 
@@ -104,5 +104,21 @@ import Testing
         let tree = try FixtureTree()
         tree.remove()
         #expect(throws: ReadError.missing) { try Discovery.snapshot(root: tree.root) }
+    }
+}
+
+@Suite struct DiscoveryUnknownPresenceTests {
+    /// As root, permissions cannot be taken away; a symlink loop gives the same "cannot tell" (ELOOP instead of EACCES).
+    @Test func aBusThatCannotBeCheckedIsNotTakenForAKernelWithoutRpmsg() throws {
+        let tree = try FixtureTree()
+        defer { tree.remove() }
+        try tree.makeDirectory(SysPath("/sys/bus"))
+        try tree.linkVerbatim(SysPath("/sys/bus/rpmsg"), target: Array("rpmsg".utf8))
+        let snapshot = try Discovery.snapshot(root: tree.root)
+        #expect(snapshot.system.rpmsgBusPresent == nil)
+        #expect(snapshot.unreadable.contains { $0.path == "/sys/bus/rpmsg" && $0.error == "symbolic link loop" })
+        let codes = Diagnosis.findings(for: snapshot).map(\.id)
+        #expect(!codes.contains(FindingCode.noRpmsgBus.rawValue))
+        #expect(codes.contains(FindingCode.partlyUnreadable.rawValue))
     }
 }

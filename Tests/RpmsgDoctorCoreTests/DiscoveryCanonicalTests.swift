@@ -52,11 +52,11 @@ import Testing
         }
     }
 
-    @Test func imxTTYIsVirtualSoItsPathNamesNoChannel() throws {
+    @Test func imxTTYIsVirtualSoItIsPlacedByTheAddressInItsName() throws {
         let tty = try scan { try Recipes.imx8qmCanonical() }.tty("ttyRPMSG30")
         #expect(tty.sysfsPath == "/sys/devices/virtual/tty/ttyRPMSG30")
-        #expect(tty.hostChannel == nil)
-        #expect(tty.virtio == nil)
+        #expect(tty.hostChannel == "virtio1.rpmsg-openamp-demo-channel.-1.30")
+        #expect(tty.virtio == "virtio1")
         #expect(tty.node.path == "/dev/ttyRPMSG30")
     }
 
@@ -71,9 +71,9 @@ import Testing
     @Test func systemContextOfALinuxImx515Kernel() throws {
         let snapshot = try scan { try Recipes.imx8qmCanonical() }
         #expect(snapshot.system.kernelRelease == "5.15.77-6.2.0+git.aa0ff7e3554e")
-        #expect(snapshot.system.characterMajors.map(\.name) == ["rpmsg"])
-        #expect(snapshot.system.rpmsgBusPresent)
-        #expect(snapshot.system.rpmsgClassPresent)
+        #expect(snapshot.system.characterMajors.map(\.name) == ["ttyRPMSG30", "rpmsg"])
+        #expect(snapshot.system.rpmsgBusPresent == true)
+        #expect(snapshot.system.rpmsgClassPresent == true)
         #expect(snapshot.unreadable.isEmpty)
     }
 

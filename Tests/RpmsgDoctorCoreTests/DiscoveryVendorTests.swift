@@ -47,6 +47,6 @@ import Testing
         #expect(snapshot.channels.map(\.deviceName) == ["virtio1.rpmsg-openamp-demo-channel.-1.30"])
         #expect(snapshot.virtioDevices.count == 2)
         #expect(try snapshot.tty("ttyRPMSG30").devNumber != nil)
-        #expect(snapshot.system.characterMajors.map(\.name) == ["rpmsg"])
+        #expect(snapshot.system.characterMajors.map(\.name) == ["ttyRPMSG30", "rpmsg"])
     }
 }

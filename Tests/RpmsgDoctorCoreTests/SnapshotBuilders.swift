@@ -56,6 +56,16 @@ enum SnapshotBuilders {
         )
     }
 
+    /// rpmsg is built in, but no virtio device came up (firmware or device tree problems).
+    static func remoteDown() -> Snapshot {
+        Snapshot(
+            source: "test",
+            system: SystemContext(kernelRelease: "6.1.0", rpmsgBusPresent: true, rpmsgClassPresent: true),
+            user: user,
+            kernelLog: KernelLog(source: "/dev/kmsg", readable: true, lines: [])
+        )
+    }
+
     /// One remote, one announced rpmsg-raw channel with its endpoint, nodes open to the user's group.
     static func healthy() -> Snapshot {
         let ctrl = control(0, on: 0, mode: 0o660)

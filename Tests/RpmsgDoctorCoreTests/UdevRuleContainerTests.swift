@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func majorsComeFromTheBoardsProcDevices() throws {
-        for (board, regions) in [(try Recipes.mainline6_1(), ["rpmsg_ctrl", "rpmsg_char"]), (try Recipes.mainline5_15(), ["rpmsg"])] {
+        for (board, regions) in [(try Recipes.mainline6_1(), ["ttyRPMSG", "rpmsg_ctrl", "rpmsg_char"]), (try Recipes.mainline5_15(), ["rpmsg"])] {
             defer { board.remove() }
             let text = try ContainerAdvice.text(engine: .docker, snapshot: try Discovery.snapshot(root: board.root), group: "rpmsg")
             let expected = try regions.map { #"--device-cgroup-rule='c \#(try #require(board.major(ofRegion: $0))):* rmw' \"# }

@@ -8,7 +8,8 @@ enum MappingRules {
     }
 
     private static func intentFindings(_ index: TopologyIndex, intent: Intent) -> [Finding] {
-        let wantedName = intent.service ?? intent.name
+        // --name is the endpoint's own name: the kernel never routes by it, so only --service finds a channel.
+        let wantedName = intent.service
         let targets: [Channel]
         let targetText: String
         if let dst = intent.dst {
@@ -48,7 +49,7 @@ enum MappingRules {
             evidence: evidence,
             fix: right.isEmpty
                 ? "\(target.virtio ?? "that virtio device") has no control device; see \(FindingCode.noControlForVirtio.page)."
-                : "Create the endpoint through \(index.controlList(on: target.virtio)): the ctrl of the virtio device that carries the channel. Writes through \(control.node.path) succeed and are silently dropped.",
+                : "Create the endpoint through \(index.controlList(on: target.virtio)): the ctrl of the virtio device that carries the channel. An endpoint made through \(control.node.path) sends to the remote side of \(control.virtio ?? "another virtio device"), which drops the messages; writes succeed until its TX buffers run out.",
             commands: right.prefix(1).map { "rpmsg-doctor scan --ctrl \($0.node.path)\(dst)" }
         )
     }
@@ -60,8 +61,9 @@ enum MappingRules {
         if !withoutNameService.isEmpty {
             evidence.append("without the name service (cannot announce): \(withoutNameService.joined(separator: ", "))")
         }
+        // A service is found only by its announcement; an address may belong to an endpoint the remote never announced.
         return Finding(
-            .notAnnounced, withoutNameService.isEmpty ? .error : .warning,
+            .notAnnounced, intent.service != nil && withoutNameService.isEmpty ? .error : .warning,
             "Nothing on this system announced \(targetText)",
             evidence: evidence,
             fix: "Check the name and address the firmware announces (they must match exactly, up to 32 bytes) and that the remote has booted and announced; a remote without the name service needs its address agreed in advance.",

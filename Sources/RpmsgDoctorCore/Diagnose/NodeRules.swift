@@ -1,11 +1,7 @@
 /// Failure modes 3, 4 and 20: nodes that are missing, stale, held, or closed to the invoking user.
 enum NodeRules {
-    static let udevRuleCommands = [
-        "sudo groupadd --system rpmsg",
-        "sudo usermod -aG rpmsg \"$USER\"",
-        "printf '%s\\n' 'SUBSYSTEM==\"rpmsg\", GROUP=\"rpmsg\", MODE=\"0660\"' 'SUBSYSTEM==\"tty\", KERNEL==\"ttyRPMSG*\", GROUP=\"rpmsg\", MODE=\"0660\"' | sudo tee /etc/udev/rules.d/60-rpmsg.rules",
-        "sudo udevadm control --reload && sudo udevadm trigger --subsystem-match=rpmsg --subsystem-match=tty",
-    ]
+    static let udevRuleCommands = ["rpmsg-doctor udev-rule --install --dry-run", "sudo rpmsg-doctor udev-rule --install"]
+    static let containerCommands = ["rpmsg-doctor udev-rule --container docker", "rpmsg-doctor udev-rule --container podman"]
 
     static func findings(_ snapshot: Snapshot) -> [Finding] {
         var findings: [Finding] = []
@@ -56,8 +52,8 @@ enum NodeRules {
                 ? "Nodes created after the container started never appear in a private /dev. Start the container with the host's /dev bound in and a device cgroup rule for the rpmsg majors."
                 : "devtmpfs or udev did not create the nodes: check that devtmpfs is mounted on /dev and that no udev rule removes or renames them.",
             commands: inContainer
-                ? ["docker run -v /dev:/dev " + snapshot.deviceCgroupRules.joined(separator: " ") + " IMAGE"]
-                : ["mount | grep ' /dev '", "udevadm test $(udevadm info -q path -n \(nodes[0].node.path)) 2>&1 | tail"]
+                ? containerCommands
+                : ["findmnt /dev", "udevadm test \(nodes[0].classLink) 2>&1 | tail"]
         )
     }
 
@@ -90,7 +86,7 @@ enum NodeRules {
             "Running inside a container: endpoint nodes created after it started appear only if the host's /dev is bound in",
             evidence: snapshot.system.container.evidence + majors,
             fix: "Run the container with /dev bound from the host and a device cgroup rule for each rpmsg major (majors are dynamic: read them from /proc/devices on the board).",
-            commands: ["docker run -v /dev:/dev " + snapshot.deviceCgroupRules.joined(separator: " ") + " IMAGE"]
+            commands: containerCommands
         )
     }
 
@@ -118,7 +114,8 @@ enum NodeRules {
                 + unhandled.map { "\($0): not initialized in the udev database" }
                 + snapshot.udev.rulesFiles.map(\.path),
             fix: daemonDown ? "Start systemd-udevd (inside a container it usually does not run; apply permissions on the host)." : "Reload the rules and replay the add events.",
-            commands: ["sudo udevadm control --reload", "sudo udevadm trigger --action=add --subsystem-match=rpmsg", "sudo udevadm settle"]
+            commands: ["sudo udevadm control --reload", "sudo udevadm trigger --action=add --subsystem-match=rpmsg",
+                       "sudo udevadm trigger --action=add --subsystem-match=tty --sysname-match='ttyRPMSG*'", "sudo udevadm settle"]
         )
     }
 }

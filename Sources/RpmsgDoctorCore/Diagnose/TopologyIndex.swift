@@ -30,10 +30,10 @@ struct TopologyIndex {
         snapshot.controlDevices.first { $0.node.path == name || $0.name == name || "/dev/" + $0.name == name }
     }
 
-    /// "/dev/rpmsg_ctrl1 (virtio1)" style list of the ctrls that reach a virtio device.
+    /// "/dev/rpmsg_ctrl1" or "/dev/rpmsg_ctrl1 or /dev/rpmsg_ctrl2": the ctrls that reach a virtio device.
     func controlList(on virtio: String?) -> String {
         let nodes = controls(on: virtio).map(\.node.path)
-        return nodes.isEmpty ? "no control device" : nodes.joined(separator: " or ")
+        return nodes.isEmpty ? "the control device of \(virtio ?? "its virtio device") (there is none)" : nodes.joined(separator: " or ")
     }
 
     /// A sysfs link as the user could check it: `/sys/class/rpmsg/rpmsg_ctrl0 -> /sys/devices/...`.

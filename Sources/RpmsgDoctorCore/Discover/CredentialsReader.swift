@@ -9,7 +9,10 @@ extension SystemReader {
         let gid = getegid()
         let count = getgroups(0, nil)
         var groups = [gid_t](repeating: 0, count: Int(max(count, 0)))
-        if count > 0 { groups = Array(groups.prefix(Int(getgroups(count, &groups)))) }
+        if count > 0 {
+            let filled = getgroups(count, &groups)
+            groups = Array(groups.prefix(Int(max(filled, 0))))
+        }
         var groupNames: [String: String] = [:]
         for id in Set(groups + [gid] + nodeGroups) {
             if let name = names.groups[id] { groupNames[String(id)] = name }

@@ -5,7 +5,8 @@ public enum Discovery {
         let reader = SystemReader(fs: try RootedFileSystem(root: root))
         let names = AccountNames(reader: reader)
         var classDevices = reader.classDevices(owners: names)
-        let ttys = reader.rpmsgTTYs(owners: names)
+        let channels = reader.channels()
+        let ttys = reader.rpmsgTTYs(owners: names).map { placeVirtualTTY($0, channels: channels) }
         let holders = reader.holders(of: Set(classDevices.endpoints.map(\.node.path)))
         for index in classDevices.endpoints.indices {
             classDevices.endpoints[index].holders = holders[classDevices.endpoints[index].node.path] ?? []
@@ -25,7 +26,7 @@ public enum Discovery {
             user: reader.invokingUser(names: names, nodeGroups: nodeGroups),
             remoteProcessors: reader.remoteProcessors(),
             virtioDevices: reader.rpmsgVirtioDevices(),
-            channels: reader.channels(),
+            channels: channels,
             controlDevices: classDevices.controls,
             endpointDevices: classDevices.endpoints,
             ttys: ttys,
@@ -35,5 +36,16 @@ public enum Discovery {
             deviceTree: reader.rpmsgDeviceTreeNodes(),
             unreadable: reader.problems
         )
+    }
+
+    /// NXP's imx_rpmsg_tty registers its tty without a parent (/sys/devices/virtual/tty/ttyRPMSG<dst>):
+    /// its channel is the one that driver bound with that address.
+    static func placeVirtualTTY(_ tty: RpmsgTTY, channels: [Channel]) -> RpmsgTTY {
+        guard tty.hostChannel == nil, let dst = UInt32(tty.name.dropFirst("ttyRPMSG".count)),
+              let channel = channels.first(where: { $0.driver == "imx_rpmsg_tty" && $0.dst == RpmsgAddress(dst) }) else { return tty }
+        var placed = tty
+        placed.hostChannel = channel.deviceName
+        placed.virtio = channel.virtio
+        return placed
     }
 }

@@ -4,8 +4,8 @@ extension SystemReader {
             kernelRelease: attribute(SysPath("/proc/sys/kernel/osrelease")),
             characterMajors: characterMajors(),
             loadedModules: loadedModules(),
-            rpmsgBusPresent: fs.exists(SysPath("/sys/bus/rpmsg")),
-            rpmsgClassPresent: fs.exists(SysPath("/sys/class/rpmsg")),
+            rpmsgBusPresent: presence(SysPath("/sys/bus/rpmsg")),
+            rpmsgClassPresent: presence(SysPath("/sys/class/rpmsg")),
             container: containerHints()
         )
     }
@@ -17,7 +17,8 @@ extension SystemReader {
         for line in text.split(separator: "\n") {
             if line.hasPrefix("Block devices") { break }
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard fields.count == 2, let major = UInt32(fields[0]), fields[1].contains("rpmsg") else { continue }
+            // Regions: rpmsg (before 5.18), rpmsg_ctrl and rpmsg_char (5.18+), ttyRPMSG (rpmsg_tty, NXP's tty).
+            guard fields.count == 2, let major = UInt32(fields[0]), fields[1].lowercased().contains("rpmsg") else { continue }
             majors.append(CharacterMajor(major: major, name: String(fields[1])))
         }
         return majors

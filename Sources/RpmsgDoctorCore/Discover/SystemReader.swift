@@ -53,6 +53,17 @@ final class SystemReader {
         }
     }
 
+    /// Whether a path exists: nil, with the reason noted, when that cannot be told (permission denied).
+    func presence(_ path: SysPath) -> Bool? {
+        switch fs.status(path, followLinks: true) {
+        case .success: return true
+        case .failure(.missing): return false
+        case .failure(let error):
+            note(path, error)
+            return nil
+        }
+    }
+
     /// The name of the target of a link such as `driver`, or nil when there is none.
     func linkTarget(_ path: SysPath) -> String? {
         switch fs.readLink(path) {

@@ -4,13 +4,13 @@ public struct SystemContext: Codable, Equatable, Sendable {
     public var characterMajors: [CharacterMajor]
     /// Loaded modules whose names mention rpmsg, virtio or remoteproc, from /proc/modules.
     public var loadedModules: [String]
-    /// Whether the rpmsg bus and class exist at all.
-    public var rpmsgBusPresent: Bool
-    public var rpmsgClassPresent: Bool
+    /// Whether the rpmsg bus and class exist at all; nil when that could not be told.
+    public var rpmsgBusPresent: Bool?
+    public var rpmsgClassPresent: Bool?
     public var container: ContainerHints
 
     public init(kernelRelease: String? = nil, characterMajors: [CharacterMajor] = [], loadedModules: [String] = [],
-                rpmsgBusPresent: Bool = false, rpmsgClassPresent: Bool = false, container: ContainerHints = ContainerHints()) {
+                rpmsgBusPresent: Bool? = false, rpmsgClassPresent: Bool? = false, container: ContainerHints = ContainerHints()) {
         self.kernelRelease = kernelRelease
         self.characterMajors = characterMajors
         self.loadedModules = loadedModules

@@ -1,0 +1,37 @@
+import Foundation
+import RpmsgFixtures
+
+/// Builds a fixture board (a directory shaped like one kernel's /sys, /dev, /proc and /etc) and prints its
+/// path, so that `rpmsg-doctor scan --root PATH` can be tried on layouts one has no hardware for.
+/// The tree stays until the caller removes it.
+let recipes: [(name: String, summary: String, build: () throws -> Board)] = [
+    ("imx8qm-canonical", "i.MX8QM, NXP imx_rpmsg on 5.15: channel on virtio1, endpoint made through rpmsg_ctrl0", { try Recipes.imx8qmCanonical() }),
+    ("mainline-6.1", "remoteproc, rproc-virtio parents, rpmsg_ctrl, rpmsg-raw, rpmsg-tty", { try Recipes.mainline6_1() }),
+    ("mainline-6.1-reversed", "as mainline-6.1 with rpmsg_ctrl0 under virtio1", { try Recipes.mainline6_1(controlsProbedInReverse: true) }),
+    ("mainline-6.0", "remoteprocM#vdevJbuffer parents", { try Recipes.mainline6_0() }),
+    ("mainline-5.15", "ctrl under virtioK.rpmsg_chrdev.0.0", { try Recipes.mainline5_15() }),
+    ("mainline-5.10", "no ctrl from virtio; a channel bound to rpmsg_chrdev with driver_override", { try Recipes.mainline5_10() }),
+    ("ti-5.10", "TI: ctrl under the announced channel", { try Recipes.ti5_10() }),
+    ("nxp-5.10", "NXP imx_rpmsg without remoteproc, 5.10", { try Recipes.nxpImxRpmsg(kernel: .nxp5_10) }),
+    ("hostile-names", "channel names with quotes, newlines, escape sequences, invalid UTF-8", { try BrokenRecipes.hostileChannelNames() }),
+    ("malformed-attributes", "garbage, empty and missing sysfs attributes", { try BrokenRecipes.malformedAttributes() }),
+]
+
+@MainActor func usage() -> String {
+    "usage: rpmsg-doctor-fixture RECIPE\nrecipes:\n" + recipes.map { "  \($0.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n")
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+guard arguments.count == 1, let recipe = recipes.first(where: { $0.name == arguments.first }) else {
+    FileHandle.standardError.write(Data((usage() + "\n").utf8))
+    exit(64)
+}
+do {
+    let root = try recipe.build().root
+    // mkdtemp makes it 0700; the point is to scan it as an ordinary user too.
+    chmod(root, 0o755)
+    print(root)
+} catch {
+    FileHandle.standardError.write(Data("rpmsg-doctor-fixture: \(error)\n".utf8))
+    exit(2)
+}
