@@ -1,9 +1,13 @@
 """rpmsg-doctor scan against the real kernel rpmsg stack of the virtual board."""
 
+import os
+
 import pytest
 
 import board
-from doctor import codes, command, finding, json_of, run
+from doctor import HERE, codes, command, finding, json_of, run
+
+SWAP_CTRL_NUMBERS = os.path.join(HERE, "guest-scripts", "swap-ctrl-numbers.sh")
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +35,18 @@ def test_canonical_plain_scan_maps_every_ctrl_by_its_sysfs_path(kernel):
     assert channels == {"rpmsg-openamp-demo-channel": "virtio1"}
     assert [c["dst"] for c in inventory["channels"] if c["name"] == "rpmsg-openamp-demo-channel"] == [30]
     assert {v["name"] for v in inventory["virtioDevices"]} == {"virtio0", "virtio1"}
+
+
+def test_ctrl_numbers_that_do_not_follow_virtio_numbers(kernel):
+    """rpmsg_ctrl0 on virtio1: a tool that takes rpmsg_ctrlN for virtioN gets both answers wrong."""
+    result = run("canonical", SWAP_CTRL_NUMBERS + " && " + command("scan", "--ctrl", "/dev/rpmsg_ctrl1", "--dst", "0x1e", "--json"), kernel)
+    document = json_of(result)
+    wrong = finding(document, "RD101")
+    controls = {c["name"]: c["virtio"] for c in document["inventory"]["controlDevices"]}
+    assert controls == {"rpmsg_ctrl0": "virtio1", "rpmsg_ctrl1": "virtio0"}, result.report()
+    assert wrong is not None and "/dev/rpmsg_ctrl0" in wrong["fix"], result.report()
+    right = run("canonical", SWAP_CTRL_NUMBERS + " && " + command("scan", "--ctrl", "/dev/rpmsg_ctrl0", "--dst", "0x1e", "--json"), kernel)
+    assert finding(json_of(right), "RD101") is None, right.report()
 
 
 def test_canonical_service_is_routed_to_rpmsg_ctrl1(kernel):
