@@ -24,23 +24,10 @@ struct ProbeCommand: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("A channel the remote announced: its virtio device's ctrl and address are used.", valueName: "NAME"))
-    var service: String?
-
-    @Option(name: .customLong("ctrl"), help: ArgumentHelp("The control device to create the endpoint on (with --dst).", valueName: "DEVICE"))
-    var control: String?
-
-    @Option(help: ArgumentHelp("The remote address to send to (with --ctrl).", valueName: "ADDR"))
-    var dst: AddressArgument?
+    @OptionGroup var endpoint: EndpointArguments
 
     @Option(help: ArgumentHelp("An existing endpoint device, e.g. one rpmsg-raw made.", valueName: "DEVICE"))
     var device: String?
-
-    @Option(help: ArgumentHelp("The local address to ask for (default ANY: the kernel picks one of 1024 or above).", valueName: "ADDR"))
-    var src: AddressArgument?
-
-    @Option(help: ArgumentHelp("The endpoint name (default: the channel's name).", valueName: "NAME"))
-    var name: String?
 
     @Option(help: "How many messages to send.")
     var count = 5
@@ -64,23 +51,23 @@ struct ProbeCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        let targets = [service != nil, control != nil || dst != nil, device != nil].filter { $0 }.count
+        let targets = [endpoint.service != nil, endpoint.control != nil || endpoint.dst != nil, device != nil].filter { $0 }.count
         guard targets == 1 else { throw ValidationError("name exactly one target: --service NAME, --ctrl DEVICE --dst ADDR, or --device DEVICE") }
-        if (control == nil) != (dst == nil) { throw ValidationError("--ctrl and --dst go together") }
-        if device != nil && (src != nil || name != nil) { throw ValidationError("--src and --name apply to endpoints the probe creates, not to --device") }
+        if (endpoint.control == nil) != (endpoint.dst == nil) { throw ValidationError("--ctrl and --dst go together") }
+        if device != nil && (endpoint.src != nil || endpoint.name != nil) { throw ValidationError("--src and --name apply to endpoints the probe creates, not to --device") }
         if let problem = try makeOptions().validationError() { throw ValidationError(problem) }
     }
 
     func makeOptions() throws -> ProbeOptions {
         let target: ProbeOptions.Target
-        if let service {
+        if let service = endpoint.service {
             target = .service(service)
-        } else if let control, let dst {
+        } else if let control = endpoint.control, let dst = endpoint.dst {
             target = .control(path: control, dst: dst.address)
         } else {
             target = .device(path: device ?? "")
         }
-        return ProbeOptions(target: target, src: src?.address ?? .any, name: name, count: count, size: size,
+        return ProbeOptions(target: target, src: endpoint.src?.address ?? .any, name: endpoint.name, count: count, size: size,
                             payload: try payload.map(Self.payloadBytes), timeoutMilliseconds: timeout,
                             intervalMilliseconds: interval, expectation: expect)
     }

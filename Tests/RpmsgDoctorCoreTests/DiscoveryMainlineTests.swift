@@ -1,4 +1,4 @@
-import RpmsgDoctorCore
+@testable import RpmsgDoctorCore
 import RpmsgFixtures
 import Testing
 

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import RpmsgDoctorCore
+@testable import RpmsgDoctorCore
 import RpmsgFixtures
 
 /// The example snapshot shipped in examples/ tells the canonical story; it must keep doing so, and keep

@@ -1,5 +1,5 @@
 import Foundation
-import RpmsgDoctorCore
+@testable import RpmsgDoctorCore
 import RpmsgFixtures
 import Testing
 

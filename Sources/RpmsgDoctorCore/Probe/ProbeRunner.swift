@@ -105,35 +105,21 @@ public final class ProbeRunner {
             let sequence = UInt32(index)
             let message = options.message(sequence)
             let deadline = MonotonicClock.now() + Double(options.timeoutMilliseconds) / 1000
-            switch io.write(message, deadline: deadline) {
-            case .done:
-                report.counts.sent += 1
-            case .timedOut:
+            let written = io.write(message, deadline: deadline)
+            if written == .timedOut {
                 report.record("write message \(sequence)", .failed, "no free TX buffer within \(options.timeoutMilliseconds) ms: the remote does not consume")
-                completed = false
-                break messages
-            case .interrupted:
-                completed = false
-                break messages
-            case .failed(let code):
-                failure = SystemCallError("write", session.endpointPath ?? "", code)
-                report.record("write message \(sequence)", .failed, failure!.name)
+            }
+            if written == .timedOut || mustStop(written, call: "write", step: "write message \(sequence)") {
                 completed = false
                 break messages
             }
+            report.counts.sent += 1
             let sentAt = MonotonicClock.now()
-            if options.expectation != .none {
-                switch awaitAnswer(to: sequence, sent: message, io: io, buffer: &buffer, sentAt: sentAt, deadline: sentAt + Double(options.timeoutMilliseconds) / 1000) {
-                case .done, .timedOut: break
-                case .interrupted:
-                    completed = false
-                    break messages
-                case .failed(let code):
-                    failure = SystemCallError("read", session.endpointPath ?? "", code)
-                    report.record("read answer \(sequence)", .failed, failure!.name)
-                    completed = false
-                    break messages
-                }
+            if options.expectation != .none,
+               mustStop(awaitAnswer(to: sequence, sent: message, io: io, buffer: &buffer, sentAt: sentAt, deadline: sentAt + Double(options.timeoutMilliseconds) / 1000),
+                        call: "read", step: "read answer \(sequence)") {
+                completed = false
+                break messages
             }
             report.counts = tracker.counts(sent: report.counts.sent)
             progress?(report.counts)
@@ -149,6 +135,19 @@ public final class ProbeRunner {
         recordExchangeVerdicts()
         if completed, report.counts.answered == 0, options.expectation != .none, failure == nil {
             checkConsumption(io)
+        }
+    }
+
+    /// Whether the exchange must stop after this outcome: a signal came, or the call failed (recorded here).
+    private func mustStop(_ outcome: EndpointIO.Outcome, call: String, step: String) -> Bool {
+        switch outcome {
+        case .done, .timedOut: return false
+        case .interrupted: return true
+        case .failed(let code):
+            let error = SystemCallError(call, session.endpointPath ?? "", code)
+            failure = error
+            report.record(step, .failed, error.name)
+            return true
         }
     }
 
@@ -184,17 +183,12 @@ public final class ProbeRunner {
         let filler = ProbeFrame(sequence: UInt32.max, totalSize: ProbeFrame.headerSize).bytes
         let deadline = MonotonicClock.now() + Double(options.timeoutMilliseconds) / 1000
         for written in 0..<Self.consumptionCheckMessages {
-            switch io.write(filler, deadline: deadline) {
-            case .done: continue
-            case .timedOut:
+            let outcome = io.write(filler, deadline: deadline)
+            if outcome == .timedOut {
                 report.record("consumption check", .failed, "the TX ring filled after \(written) messages and stayed full: the remote does not consume")
                 return
-            case .interrupted: return
-            case .failed(let code):
-                failure = SystemCallError("write", session.endpointPath ?? "", code)
-                report.record("consumption check", .failed, failure!.name)
-                return
             }
+            if mustStop(outcome, call: "write", step: "consumption check") { return }
         }
         report.record("consumption check", .ok, "\(Self.consumptionCheckMessages) further messages were consumed: the remote receives but does not answer")
     }

@@ -11,19 +11,6 @@ public struct DeviceNode: Codable, Equatable, Sendable {
     public var mode: UInt32?
     public var error: String?
 
-    public init(path: String, state: State, devNumber: String? = nil, uid: UInt32? = nil, gid: UInt32? = nil,
-                owner: String? = nil, group: String? = nil, mode: UInt32? = nil, error: String? = nil) {
-        self.path = path
-        self.state = state
-        self.devNumber = devNumber
-        self.uid = uid
-        self.gid = gid
-        self.owner = owner
-        self.group = group
-        self.mode = mode
-        self.error = error
-    }
-
     /// `crw-rw----` style text of the mode.
     public var modeString: String {
         guard let mode else { return "?" }
@@ -50,29 +37,18 @@ public struct DeviceNode: Codable, Equatable, Sendable {
 
 public struct UdevDevice: Codable, Equatable, Sendable {
     public var initialized: Bool
-    public var tags: [String]
-    public var properties: [String: String]
+    public var tags: [String] = []
+    public var properties: [String: String] = [:]
 
-    public init(initialized: Bool, tags: [String] = [], properties: [String: String] = [:]) {
-        self.initialized = initialized
-        self.tags = tags
-        self.properties = properties
-    }
 }
 
 public struct UdevState: Codable, Equatable, Sendable {
     /// Whether the udev database was queried (only on a live system: libudev cannot be re-rooted).
-    public var queried: Bool
+    public var queried = false
     public var daemonRunning: Bool?
-    public var rulesFiles: [UdevRulesFile]
+    public var rulesFiles: [UdevRulesFile] = []
     public var note: String?
 
-    public init(queried: Bool = false, daemonRunning: Bool? = nil, rulesFiles: [UdevRulesFile] = [], note: String? = nil) {
-        self.queried = queried
-        self.daemonRunning = daemonRunning
-        self.rulesFiles = rulesFiles
-        self.note = note
-    }
 }
 
 public struct UdevRulesFile: Codable, Equatable, Sendable {
@@ -80,8 +56,4 @@ public struct UdevRulesFile: Codable, Equatable, Sendable {
     /// Lines that mention rpmsg, as "NUMBER: TEXT".
     public var lines: [String]
 
-    public init(path: String, lines: [String]) {
-        self.path = path
-        self.lines = lines
-    }
 }

@@ -21,7 +21,7 @@ public struct Snapshot: Codable, Equatable, Sendable {
     /// What could not be read, and why: scan never needs root, but it says what it missed.
     public var unreadable: [ReadProblem]
 
-    public init(
+    init(
         generator: String = ToolVersion.description,
         source: String,
         system: SystemContext = SystemContext(),
@@ -66,27 +66,15 @@ public struct ReadProblem: Codable, Equatable, Sendable {
     public var path: String
     public var error: String
 
-    public init(path: String, error: String) {
-        self.path = path
-        self.error = error
-    }
 }
 
 public struct UserCredentials: Codable, Equatable, Sendable {
     public var uid: UInt32
     public var gid: UInt32
-    public var groups: [UInt32]
+    public var groups: [UInt32] = []
     public var userName: String?
     /// Names of the groups that matter here (the user's and the device nodes'), from the system's /etc/group.
-    public var groupNames: [String: String]
-
-    public init(uid: UInt32, gid: UInt32, groups: [UInt32] = [], userName: String? = nil, groupNames: [String: String] = [:]) {
-        self.uid = uid
-        self.gid = gid
-        self.groups = groups
-        self.userName = userName
-        self.groupNames = groupNames
-    }
+    public var groupNames: [String: String] = [:]
 
     public var isRoot: Bool { uid == 0 }
 

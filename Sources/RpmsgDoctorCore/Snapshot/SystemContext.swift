@@ -1,23 +1,13 @@
 public struct SystemContext: Codable, Equatable, Sendable {
     public var kernelRelease: String?
     /// rpmsg-related character device regions from /proc/devices (rpmsg before 5.18; rpmsg_ctrl and rpmsg_char after).
-    public var characterMajors: [CharacterMajor]
+    public var characterMajors: [CharacterMajor] = []
     /// Loaded modules whose names mention rpmsg, virtio or remoteproc, from /proc/modules.
-    public var loadedModules: [String]
+    public var loadedModules: [String] = []
     /// Whether the rpmsg bus and class exist at all; nil when that could not be told.
-    public var rpmsgBusPresent: Bool?
-    public var rpmsgClassPresent: Bool?
-    public var container: ContainerHints
-
-    public init(kernelRelease: String? = nil, characterMajors: [CharacterMajor] = [], loadedModules: [String] = [],
-                rpmsgBusPresent: Bool? = false, rpmsgClassPresent: Bool? = false, container: ContainerHints = ContainerHints()) {
-        self.kernelRelease = kernelRelease
-        self.characterMajors = characterMajors
-        self.loadedModules = loadedModules
-        self.rpmsgBusPresent = rpmsgBusPresent
-        self.rpmsgClassPresent = rpmsgClassPresent
-        self.container = container
-    }
+    public var rpmsgBusPresent: Bool? = false
+    public var rpmsgClassPresent: Bool? = false
+    public var container = ContainerHints()
 
     /// Major and minor of the release ("6.1.0-27-arm64" gives 6.1), for the layout rules that changed over time.
     public var kernelVersion: (major: Int, minor: Int)? {
@@ -37,14 +27,10 @@ public struct CharacterMajor: Codable, Equatable, Sendable {
     public var major: UInt32
     public var name: String
 
-    public init(major: UInt32, name: String) {
-        self.major = major
-        self.name = name
-    }
 }
 
 public struct ContainerHints: Codable, Equatable, Sendable {
-    public var evidence: [String]
+    public var evidence: [String] = []
 
     public init(evidence: [String] = []) { self.evidence = evidence }
 
@@ -53,31 +39,18 @@ public struct ContainerHints: Codable, Equatable, Sendable {
 
 public struct KernelLog: Codable, Equatable, Sendable {
     public var source: String?
-    public var readable: Bool
+    public var readable = false
     public var reason: String?
     /// rpmsg, virtio and remoteproc related messages, oldest first.
-    public var lines: [String]
+    public var lines: [String] = []
 
-    public init(source: String? = nil, readable: Bool = false, reason: String? = nil, lines: [String] = []) {
-        self.source = source
-        self.readable = readable
-        self.reason = reason
-        self.lines = lines
-    }
 }
 
 public struct DeviceTreeNode: Codable, Equatable, Sendable {
     public var path: String
-    public var compatible: [String]
+    public var compatible: [String] = []
     public var status: String?
     public var vdevCount: UInt32?
-
-    public init(path: String, compatible: [String] = [], status: String? = nil, vdevCount: UInt32? = nil) {
-        self.path = path
-        self.compatible = compatible
-        self.status = status
-        self.vdevCount = vdevCount
-    }
 
     /// The kernel treats a node without status, or with "okay"/"ok", as enabled.
     public var isEnabled: Bool { status == nil || status == "okay" || status == "ok" }

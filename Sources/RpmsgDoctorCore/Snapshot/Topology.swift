@@ -51,14 +51,6 @@ public struct RemoteProcessor: Codable, Equatable, Sendable {
     public var firmware: String?
     public var recovery: String?
 
-    public init(name: String, sysfsPath: String, processorName: String? = nil, state: String? = nil, firmware: String? = nil, recovery: String? = nil) {
-        self.name = name
-        self.sysfsPath = sysfsPath
-        self.processorName = processorName
-        self.state = state
-        self.firmware = firmware
-        self.recovery = recovery
-    }
 }
 
 public struct VirtioDevice: Codable, Equatable, Sendable {
@@ -73,21 +65,7 @@ public struct VirtioDevice: Codable, Equatable, Sendable {
     /// The device it hangs under: rproc-virtio.0.auto, remoteproc0#vdev0buffer, or a vendor platform device.
     public var transportParent: String?
     public var transportDriver: String?
-    public var transportCompatible: [String]
-
-    public init(name: String, sysfsPath: String, deviceID: String? = nil, features: String? = nil, driver: String? = nil,
-                remoteProcessor: String? = nil, transportParent: String? = nil, transportDriver: String? = nil,
-                transportCompatible: [String] = []) {
-        self.name = name
-        self.sysfsPath = sysfsPath
-        self.deviceID = deviceID
-        self.features = features
-        self.driver = driver
-        self.remoteProcessor = remoteProcessor
-        self.transportParent = transportParent
-        self.transportDriver = transportDriver
-        self.transportCompatible = transportCompatible
-    }
+    public var transportCompatible: [String] = []
 
     /// VIRTIO_RPMSG_F_NS (bit 0): whether the remote can announce channels. Nil when features could not be read.
     public var offersNameService: Bool? {
@@ -113,21 +91,6 @@ public struct Channel: Codable, Equatable, Sendable {
     public var remoteProcessor: String?
     public var sysfsPath: String
 
-    public init(deviceName: String, name: String, src: RpmsgAddress? = nil, dst: RpmsgAddress? = nil, announce: Bool? = nil,
-                driver: String? = nil, driverOverride: String? = nil, virtio: String? = nil, remoteProcessor: String? = nil,
-                sysfsPath: String) {
-        self.deviceName = deviceName
-        self.name = name
-        self.src = src
-        self.dst = dst
-        self.announce = announce
-        self.driver = driver
-        self.driverOverride = driverOverride
-        self.virtio = virtio
-        self.remoteProcessor = remoteProcessor
-        self.sysfsPath = sysfsPath
-    }
-
     public var role: Role {
         switch name {
         case "rpmsg_ns": .nameService
@@ -148,17 +111,6 @@ public struct ControlDevice: Codable, Equatable, Sendable {
     public var node: DeviceNode
     public var udev: UdevDevice?
 
-    public init(name: String, sysfsPath: String, devNumber: String? = nil, virtio: String? = nil, remoteProcessor: String? = nil,
-                hostChannel: String? = nil, node: DeviceNode, udev: UdevDevice? = nil) {
-        self.name = name
-        self.sysfsPath = sysfsPath
-        self.devNumber = devNumber
-        self.virtio = virtio
-        self.remoteProcessor = remoteProcessor
-        self.hostChannel = hostChannel
-        self.node = node
-        self.udev = udev
-    }
 }
 
 public struct EndpointDevice: Codable, Equatable, Sendable {
@@ -176,25 +128,8 @@ public struct EndpointDevice: Codable, Equatable, Sendable {
     public var hostChannel: String?
     public var node: DeviceNode
     public var udev: UdevDevice?
-    public var holders: [ProcessReference]
+    public var holders: [ProcessReference] = []
 
-    public init(name: String, sysfsPath: String, devNumber: String? = nil, endpointName: String? = nil, src: RpmsgAddress? = nil,
-                dst: RpmsgAddress? = nil, virtio: String? = nil, remoteProcessor: String? = nil, control: String? = nil,
-                hostChannel: String? = nil, node: DeviceNode, udev: UdevDevice? = nil, holders: [ProcessReference] = []) {
-        self.name = name
-        self.sysfsPath = sysfsPath
-        self.devNumber = devNumber
-        self.endpointName = endpointName
-        self.src = src
-        self.dst = dst
-        self.virtio = virtio
-        self.remoteProcessor = remoteProcessor
-        self.control = control
-        self.hostChannel = hostChannel
-        self.node = node
-        self.udev = udev
-        self.holders = holders
-    }
 }
 
 public struct RpmsgTTY: Codable, Equatable, Sendable {
@@ -205,32 +140,16 @@ public struct RpmsgTTY: Codable, Equatable, Sendable {
     public var virtio: String?
     public var node: DeviceNode
 
-    public init(name: String, sysfsPath: String, devNumber: String? = nil, hostChannel: String? = nil, virtio: String? = nil, node: DeviceNode) {
-        self.name = name
-        self.sysfsPath = sysfsPath
-        self.devNumber = devNumber
-        self.hostChannel = hostChannel
-        self.virtio = virtio
-        self.node = node
-    }
 }
 
 public struct BusDriver: Codable, Equatable, Sendable {
     public var name: String
-    public var boundDevices: [String]
+    public var boundDevices: [String] = []
 
-    public init(name: String, boundDevices: [String] = []) {
-        self.name = name
-        self.boundDevices = boundDevices
-    }
 }
 
 public struct ProcessReference: Codable, Equatable, Sendable {
     public var pid: Int32
     public var command: String
 
-    public init(pid: Int32, command: String) {
-        self.pid = pid
-        self.command = command
-    }
 }
