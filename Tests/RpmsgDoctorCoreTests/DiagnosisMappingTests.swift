@@ -61,6 +61,11 @@ import Testing
         #expect(finding.severity == .error)
     }
 
+    @Test func unannouncedDestinationStaysAWarningWithAServiceNamedToo() throws {
+        let intent = Intent(control: "/dev/rpmsg_ctrl1", dst: RpmsgAddress(0x99), service: "rpmsg-openamp-demo-channel")
+        #expect(try #require(Diagnosis.findings(for: SnapshotBuilders.canonical(), intent: intent).first(.notAnnounced)).severity == .warning)
+    }
+
     @Test func endpointNameAloneLooksUpNothing() {
         #expect(Diagnosis.findings(for: SnapshotBuilders.canonical(), intent: Intent(name: "my-endpoint")).first(.notAnnounced) == nil)
     }

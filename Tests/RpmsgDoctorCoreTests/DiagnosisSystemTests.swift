@@ -119,7 +119,7 @@ import Testing
         snapshot.remoteProcessors = [RemoteProcessor(name: "remoteproc0", sysfsPath: "/sys/class/remoteproc/remoteproc0", processorName: "imx-rproc", state: "crashed", firmware: "echo.elf")]
         let finding = try #require(Diagnosis.findings(for: snapshot).first(.remoteNotRunning))
         #expect(finding.severity == .error)
-        #expect(finding.summary.contains("EPIPE"))
+        #expect(finding.summary.contains("until it is recovered"))
     }
 
     @Test(arguments: [
@@ -130,6 +130,7 @@ import Testing
         ("virtio_rpmsg_bus virtio0: timeout waiting for a tx buffer", .remoteNotConsuming),
         ("virtio_rpmsg_bus virtio0: msg received with no recipient", .noRecipient),
         ("virtio_rpmsg_bus virtio0: idr_alloc failed: -28", .addressTaken),
+        ("rpmsg_ctrl virtio0.rpmsg_ctrl.0.0: idr_alloc failed: -28", .addressTaken),
     ])
     func kernelLogLinesBecomeFindings(line: String, code: FindingCode) throws {
         var snapshot = SnapshotBuilders.healthy()
@@ -184,6 +185,37 @@ import Testing
         let low = try #require(Diagnosis.findings(for: snapshot, intent: Intent(src: RpmsgAddress(2))).first(.addressTaken))
         #expect(low.severity == .warning)
         #expect(Diagnosis.findings(for: snapshot, intent: Intent(src: RpmsgAddress(2000))).first(.addressTaken) == nil)
+    }
+
+    @Test func remoteprocsOwnIdrFailureIsNotAboutAddresses() {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.kernelLog.lines.append("[    2.0] remoteproc remoteproc0: idr_alloc failed: -28")
+        #expect(Diagnosis.findings(for: snapshot).first(.addressTaken) == nil)
+    }
+
+    @Test func controlDevicesDoNotHoldAddressZero() {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.channels.append(Channel(deviceName: "virtio0.rpmsg_ctrl.0.0", name: "rpmsg_ctrl", src: RpmsgAddress(0), dst: RpmsgAddress(0),
+                                         driver: "rpmsg_ctrl", virtio: "virtio0", sysfsPath: "/sys/devices/virtio0/virtio0.rpmsg_ctrl.0.0"))
+        let findings = Diagnosis.findings(for: snapshot, intent: Intent(control: "/dev/rpmsg_ctrl0", src: RpmsgAddress(0)))
+        #expect(findings.first(.addressTaken)?.severity == .warning, "only the below-1024 warning")
+    }
+
+    @Test func noRecipientListsOnlyEndpointsOfTheVirtioInTheLogLine() throws {
+        var snapshot = SnapshotBuilders.canonical()
+        snapshot.kernelLog.lines.append("[    9.0] virtio_rpmsg_bus virtio1: msg received with no recipient")
+        let finding = try #require(Diagnosis.findings(for: snapshot).first(.noRecipient))
+        #expect(!finding.evidence.contains { $0.contains("/dev/rpmsg0") }, "rpmsg0 is on virtio0")
+        #expect(TrafficRules.virtioName(inLogLine: "virtio_rpmsg_bus virtio1: msg received with no recipient") == "virtio1")
+    }
+
+    @Test func resourceTableErrorOfOneRemoteNextToAWorkingOne() throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.virtioDevices[0].remoteProcessor = "remoteproc0"
+        snapshot.remoteProcessors = [RemoteProcessor(name: "remoteproc0", sysfsPath: "/sys/class/remoteproc/remoteproc0", state: "running"),
+                                     RemoteProcessor(name: "remoteproc1", sysfsPath: "/sys/class/remoteproc/remoteproc1", state: "running")]
+        snapshot.kernelLog.lines.append("[    4.0] remoteproc remoteproc1: no resource table found for this firmware")
+        #expect(Diagnosis.findings(for: snapshot).first(.noResourceTable) != nil)
     }
 
     @Test func unreadableKernelLogAndPathsAreSaidPlainly() throws {

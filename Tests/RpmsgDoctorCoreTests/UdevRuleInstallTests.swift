@@ -140,7 +140,7 @@ final class RecordingRunner: CommandRunning {
         try tree.write(SysPath("/etc/group"), "root:x:0:\n")
         #expect(RemainingSteps.list(group: "rpmsg", user: "alice", root: tree.root, reloadCommands: reload, pending: []) == [
             "sudo groupadd --root \(tree.root) --system rpmsg",
-            "sudo udevadm control --reload",
+            "sudo touch /etc/udev/rules.d/60-rpmsg.rules && sudo udevadm control --reload",
             "sudo usermod --root \(tree.root) -aG rpmsg alice",
             "# then log out and back in as alice, or run `newgrp rpmsg` in a shell: processes keep the groups they started with",
         ])

@@ -63,7 +63,7 @@ enum MappingRules {
         }
         // A service is found only by its announcement; an address may belong to an endpoint the remote never announced.
         return Finding(
-            .notAnnounced, intent.service != nil && withoutNameService.isEmpty ? .error : .warning,
+            .notAnnounced, intent.dst == nil && intent.service != nil && withoutNameService.isEmpty ? .error : .warning,
             "Nothing on this system announced \(targetText)",
             evidence: evidence,
             fix: "Check the name and address the firmware announces (they must match exactly, up to 32 bytes) and that the remote has booted and announced; a remote without the name service needs its address agreed in advance.",
@@ -87,7 +87,9 @@ enum MappingRules {
             .route, .info,
             "\(channel.label) is reached through \(index.controlList(on: channel.virtio))",
             evidence: ["channel: \(channel.sysfsPath)"] + controls.map { "/sys/class/rpmsg/\($0.name) -> \($0.sysfsPath)" },
-            fix: "Create your endpoint on that control device with dst \(channel.dst?.hex ?? "of the channel").",
+            fix: controls.isEmpty
+                ? "Its virtio device has no control device: see \(FindingCode.noControlDevices.page)."
+                : "Create your endpoint on that control device with dst \(channel.dst?.hex ?? "of the channel").",
             commands: controls.prefix(1).map { "rpmsg-doctor scan --ctrl \($0.node.path) --dst \(channel.dst?.hex ?? "ANY")" }
         )
     }

@@ -4,7 +4,8 @@ enum RemoteRules {
         let snapshot = index.snapshot
         var findings = snapshot.remoteProcessors.compactMap { notRunning($0, snapshot) }
         let log = KernelLogScan(snapshot.kernelLog)
-        let remoteStillDown = snapshot.remoteProcessors.isEmpty || !snapshot.remoteProcessors.contains { ["running", "attached"].contains($0.state ?? "") }
+        let remoteStillDown = snapshot.remoteProcessors.isEmpty || snapshot.remoteProcessors.contains { !["running", "attached"].contains($0.state ?? "") }
+        let remoteWithoutVirtio = snapshot.remoteProcessors.contains { remote in !snapshot.virtioDevices.contains { $0.remoteProcessor == remote.name } }
         if remoteStillDown, let lines = log.matches("Direct firmware load", "failed to load", "Boot failed", "request_firmware failed") {
             findings.append(Finding(
                 .firmwareLoadFailed, .error, "The kernel could not load the remote's firmware",
@@ -14,7 +15,7 @@ enum RemoteRules {
             ))
         }
         // remoteproc core: "no resource table found for this firmware"; imx_rproc, rcar_rproc: "No resource table in elf".
-        if snapshot.virtioDevices.isEmpty, let lines = log.matches("no resource table") {
+        if snapshot.virtioDevices.isEmpty || remoteWithoutVirtio, let lines = log.matches("no resource table") {
             findings.append(Finding(
                 .noResourceTable, .error, "The firmware has no resource table, so no virtio device (and no rpmsg) was created",
                 evidence: lines,
@@ -31,7 +32,7 @@ enum RemoteRules {
         let crashed = state == "crashed"
         return Finding(
             .remoteNotRunning, crashed ? .error : .warning,
-            "\(remote.name) (\(remote.processorName ?? "remote processor")) is \(state)" + (crashed ? ": writes fail with EPIPE or ENETRESET" : ""),
+            "\(remote.name) (\(remote.processorName ?? "remote processor")) is \(state)" + (crashed ? ": its endpoints are gone or stalled until it is recovered" : ""),
             evidence: ["\(remote.sysfsPath)/state: \(state)", "firmware: \(remote.firmware ?? "?")", "recovery: \(remote.recovery ?? "?")"]
                 + (KernelLogScan(snapshot.kernelLog).matches("crash", "recover") ?? []),
             fix: crashed

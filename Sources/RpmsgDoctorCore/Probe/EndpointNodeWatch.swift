@@ -12,19 +12,31 @@ struct EndpointNodeWatch {
         classDeviceNames().subtracting(before).filter { SysfsAncestry.isNumbered($0, prefix: "rpmsg") }.sorted().first
     }
 
-    /// Waits until /dev/NAME is a character device with the kernel's numbers (devtmpfs or udev may lag).
-    func waitForNode(_ name: String, timeoutMilliseconds: Int, signals: SignalWatch) -> (path: String, milliseconds: Int)? {
+    struct ReadyNode {
+        var path: String
+        var milliseconds: Int
+        /// Whether a running udevd had handled the device (its rules applied) by then.
+        var handledByUdev: Bool?
+    }
+
+    /// Waits until /dev/NAME is a character device with the kernel's numbers and, when udevd runs, until udev
+    /// has handled it: devtmpfs makes the node root-only, and udev applies the rules' group and mode a moment later.
+    func waitForNode(_ name: String, timeoutMilliseconds: Int, signals: SignalWatch) -> ReadyNode? {
         let start = MonotonicClock.now()
+        let deadline = start + Double(timeoutMilliseconds) / 1000
         let expected = (try? fs.attribute(SysPath("/sys/class/rpmsg/\(name)/dev")).get())
         let path = "/dev/\(name)"
+        let udevRunning = fs.exists(SysPath("/run/udev/control"))
         let io = EndpointIO(fd: -1, signals: signals)
         while true {
             if case .success(let status) = fs.status(SysPath(path), followLinks: true), status.kind == .characterDevice,
                expected == nil || expected == "\(status.major):\(status.minor)" {
-                return (path, Int((MonotonicClock.now() - start) * 1000))
+                let handled = udevRunning ? fs.exists(SysPath("/run/udev/data/c\(status.major):\(status.minor)")) : nil
+                if handled != false || MonotonicClock.now() >= deadline {
+                    return ReadyNode(path: path, milliseconds: Int((MonotonicClock.now() - start) * 1000), handledByUdev: handled)
+                }
             }
-            let elapsed = (MonotonicClock.now() - start) * 1000
-            if elapsed >= Double(timeoutMilliseconds) { return nil }
+            if MonotonicClock.now() >= deadline { return nil }
             guard io.pause(until: MonotonicClock.now() + 0.005) else { return nil }
         }
     }

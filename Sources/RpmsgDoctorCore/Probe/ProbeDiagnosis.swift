@@ -43,9 +43,13 @@ struct ProbeDiagnosis {
             return remoteGone(evidence)
         case ENOENT:
             return Finding(.nodeMissing, .error, "\(error.path) does not exist", evidence: evidence, fix: "See \(FindingCode.nodeMissing.page).")
+        case _ where error.call == "RPMSG_CREATE_EPT_IOCTL":
+            return Finding(.unknownControl, .error, "\(error.path) refused RPMSG_CREATE_EPT_IOCTL (\(error.name)): it is not an rpmsg control device",
+                           evidence: evidence + snapshot.controlDevices.map { "\($0.node.path) belongs to \($0.virtio ?? "no virtio device")" },
+                           fix: "Create endpoints through /dev/rpmsg_ctrlN, the control device of the channel's virtio device.")
         default:
             return Finding(.remoteGone, .error, "\(error.call) \(error.path) failed: \(error.name)", evidence: evidence,
-                           fix: "Look at the kernel log (dmesg) for what the rpmsg bus said at that moment.")
+                           fix: "An rpmsg endpoint fails like this when its channel or remote goes away; look at the kernel log (dmesg) for what the rpmsg bus said at that moment.")
         }
     }
 
@@ -86,7 +90,7 @@ struct ProbeDiagnosis {
                 : "The remote stopped answering: \(answered) of \(counts.sent) messages answered",
             evidence: ["\(counts.sent) sent to \(target.dst?.hex ?? "?") through \(target.controlPath ?? target.endpointPath ?? "?"), \(answered) answered within \(options.timeoutMilliseconds) ms"]
                 + report.steps.filter { $0.name == "consumption check" }.map(\.detail),
-            fix: "The remote takes the messages but sends nothing back: check that its endpoint answers to the sender's address (src \(report.src?.hex ?? "of your endpoint")), that it is not waiting for another message first, and that it does not stall after the first message.",
+            fix: "The remote takes the messages but sends nothing back: check that its endpoint answers to the sender's address (\(report.src.flatMap { $0.isAny ? nil : "src \($0.hex)" } ?? "the address the kernel gave your endpoint, shown in the remote's receive path")), that it is not waiting for another message first, and that it does not stall after the first message.",
             commands: ["rpmsg-doctor probe --expect none" + targetArguments]
         )
     }

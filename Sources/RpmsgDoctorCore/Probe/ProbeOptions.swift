@@ -1,12 +1,20 @@
 /// What to probe and how.
 public struct ProbeOptions: Sendable {
-    public enum Target: Sendable, Equatable {
+    public enum Target: Sendable, Equatable, CustomStringConvertible {
         /// A channel the remote announced: its virtio device's ctrl and its address are looked up.
         case service(String)
         /// Exactly what an application does: a ctrl and a destination (and optionally src and name).
         case control(path: String, dst: RpmsgAddress)
         /// An endpoint device that already exists (rpmsg-raw).
         case device(path: String)
+
+        public var description: String {
+            switch self {
+            case .service(let name): "service \"\(name)\""
+            case .control(let path, let dst): "\(path) -> dst \(dst.hex)"
+            case .device(let path): "endpoint \(path)"
+            }
+        }
     }
 
     public enum Expectation: String, Sendable, CaseIterable {

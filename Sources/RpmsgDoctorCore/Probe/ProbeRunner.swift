@@ -32,7 +32,7 @@ public final class ProbeRunner {
             target = try ProbeTarget.resolve(options, in: snapshot)
         } catch {
             guard case .notFound(let finding) = error else { return report }
-            report.target = "\(options.target)"
+            report.target = options.target.description
             report.record("find target", .failed, finding.summary)
             report.findings = [finding]
             return report
@@ -72,12 +72,30 @@ public final class ProbeRunner {
             return false
         }
         report.endpoint = node.path
-        report.record("endpoint node \(node.path)", .ok, "appeared after \(node.milliseconds) ms")
-        guard step("open \(node.path)", { try session.openEndpoint(node.path) }) else { return false }
+        let udevNote = node.handledByUdev.map { $0 ? ", udev done" : ", udev not done yet" } ?? ""
+        report.record("endpoint node \(node.path)", .ok, "appeared after \(node.milliseconds) ms\(udevNote)")
+        guard step("open \(node.path)", { try openEndpointOnceUdevAllows(node.path) }) else { return false }
         if let src = try? fs.attribute(SysPath("/sys/class/rpmsg/\(name)/src")).get() {
             report.src = RpmsgAddress(parsing: src)
         }
         return true
+    }
+
+    /// Opens the new endpoint node, retrying a refusal while udev may still be applying the rules' group and
+    /// mode (a device number can be reused before udev dropped the old device's entry). Bounded by the node wait.
+    private func openEndpointOnceUdevAllows(_ path: String) throws {
+        let deadline = MonotonicClock.now() + Double(options.nodeWaitMilliseconds) / 1000
+        let io = EndpointIO(fd: -1, signals: signals)
+        let udevRunning = fs.exists(SysPath("/run/udev/control"))
+        while true {
+            do {
+                try session.openEndpoint(path)
+                return
+            } catch {
+                let refused = error.code == EACCES || error.code == EPERM
+                guard refused, udevRunning, MonotonicClock.now() < deadline, io.pause(until: MonotonicClock.now() + 0.01) else { throw error }
+            }
+        }
     }
 
     private func step(_ name: String, _ body: () throws -> Void) -> Bool {
@@ -180,10 +198,14 @@ public final class ProbeRunner {
     /// With no answer at all, tells a silent remote from one that stopped consuming: a remote that consumes
     /// keeps the TX ring free, one that does not fills it (256 buffers on virtio) and writes stall.
     private func checkConsumption(_ io: EndpointIO) {
+        if let explanation = mappingExplanation {
+            report.record("consumption check", .skipped, "not needed: \(explanation.id) explains the silence")
+            return
+        }
         let filler = ProbeFrame(sequence: UInt32.max, totalSize: ProbeFrame.headerSize).bytes
-        let deadline = MonotonicClock.now() + Double(options.timeoutMilliseconds) / 1000
         for written in 0..<Self.consumptionCheckMessages {
-            let outcome = io.write(filler, deadline: deadline)
+            // Each write gets the whole timeout, so that a slow remote that does consume is not taken for a stuck one.
+            let outcome = io.write(filler, deadline: MonotonicClock.now() + Double(options.timeoutMilliseconds) / 1000)
             if outcome == .timedOut {
                 report.record("consumption check", .failed, "the TX ring filled after \(written) messages and stayed full: the remote does not consume")
                 return
@@ -191,6 +213,14 @@ public final class ProbeRunner {
             if mustStop(outcome, call: "write", step: "consumption check") { return }
         }
         report.record("consumption check", .ok, "\(Self.consumptionCheckMessages) further messages were consumed: the remote receives but does not answer")
+    }
+
+    /// A scan finding that already explains why nothing answers: the ctrl is on another virtio device, or nothing
+    /// announced the address.
+    private var mappingExplanation: Finding? {
+        guard case .control(let path, let dst) = options.target else { return nil }
+        let explaining: Set = [FindingCode.wrongControl.rawValue, FindingCode.notAnnounced.rawValue]
+        return Diagnosis.findings(for: snapshot, intent: Intent(control: path, dst: dst)).first { explaining.contains($0.id) }
     }
 
     /// More than the 256 TX buffers that virtio rpmsg has at most.

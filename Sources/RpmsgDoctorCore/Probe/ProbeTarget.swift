@@ -20,7 +20,7 @@ struct ProbeTarget {
             }
             guard let control = index.controls(on: channel.virtio).first else {
                 throw .notFound(Finding(
-                    .noControlForVirtio, .error, "No control device on \(channel.virtio ?? "the virtio device") of \(channel.label)",
+                    .noControlForVirtio, .error, "No control device on \(channel.virtio ?? "the virtio device") for channel \"\(channel.name)\"",
                     evidence: [channel.sysfsPath] + snapshot.controlDevices.map { "\($0.node.path) belongs to \($0.virtio ?? "no virtio device")" },
                     fix: "A ctrl on another virtio device cannot reach this channel; see \(FindingCode.noControlDevices.page) for how to get one."
                 ))

@@ -5,7 +5,8 @@ enum RemainingSteps {
     ///   - user: who should get the group (the user behind sudo); nil when unknown.
     ///   - root: "/" for this system, or the directory holding another one (commands then take `--root`).
     ///   - reloadCommands: what makes udev read the rules again. Needed after groupadd: udev looks the group
-    ///     up when it loads the rules and ignores GROUP= for a group it did not find.
+    ///     up when it loads the rules and ignores GROUP= for a group it did not find. A reload re-reads
+    ///     only rules files that changed (systemd-udevd 252 skips it otherwise), so the file is touched first.
     ///   - pending: udevadm commands that failed or did not run.
     static func list(group: String, user: String?, root: String, reloadCommands: [[String]], pending: [[String]]) -> [String] {
         let names = (try? RootedFileSystem(root: root)).map { AccountNames(reader: SystemReader(fs: $0)) }
@@ -14,7 +15,10 @@ enum RemainingSteps {
         var steps: [String] = []
         if groupID == nil {
             steps.append(sudo(["groupadd"] + rootOption + ["--system", group]))
-            if !reloadCommands.isEmpty { steps.append(reloadCommands.map(sudo).joined(separator: " && ")) }
+            if !reloadCommands.isEmpty {
+                let touch = sudo(["touch", RpmsgUdevRules.installPath])
+                steps.append(([touch] + reloadCommands.map(sudo)).joined(separator: " && "))
+            }
         } else if !pending.isEmpty {
             steps.append(pending.map(sudo).joined(separator: " && "))
         }
