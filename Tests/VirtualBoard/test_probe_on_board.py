@@ -1,5 +1,6 @@
 """rpmsg-doctor probe through the real character devices of the virtual board."""
 
+import json
 import os
 
 import pytest
@@ -121,7 +122,10 @@ def test_unprivileged_probe_points_at_the_udev_rule(kernel):
 
 
 def test_taken_source_address_is_refused_before_creating(kernel):
-    result = run("healthy-raw", command("probe", "--ctrl", "/dev/rpmsg_ctrl0", "--dst", "40", "--src", "0x35", "--json"), kernel)
-    document = json_of(result)
-    assert result.exit_code == 1, result.report()
+    result = run("healthy-raw", command("probe", "--ctrl", "/dev/rpmsg_ctrl0", "--dst", "40", "--src", "0x35", "--json")
+                 + "; ls /sys/class/rpmsg", kernel)
+    document = json.loads(result.stdout.rsplit("}", 1)[0] + "}")
+    left = result.stdout.rsplit("}", 1)[1].split()
     assert "RD504" in codes(document, "error"), result.report()
+    assert not any(step["name"].startswith("create endpoint") for step in document["steps"]), document["steps"]
+    assert sorted(left) == ["rpmsg0", "rpmsg_ctrl0"], "no endpoint device made that could not be destroyed"

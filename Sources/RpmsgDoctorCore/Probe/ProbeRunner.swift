@@ -55,6 +55,11 @@ public final class ProbeRunner {
         }
         guard let controlPath = target.controlPath, let dst = target.dst else { return false }
         guard step("open \(controlPath)", { try session.openControl(controlPath) }) else { return false }
+        if let taken = takenSource(on: controlPath) {
+            // An endpoint whose src is taken cannot be opened, and one never opened cannot be destroyed: do not make it.
+            report.record("check src \(options.src.hex)", .failed, taken.summary)
+            return false
+        }
         let watch = EndpointNodeWatch(fs: fs)
         let before = watch.classDeviceNames()
         let request = "name \"\(target.endpointName)\" src \(options.src.hex) dst \(dst.hex)"
@@ -79,6 +84,13 @@ public final class ProbeRunner {
             report.src = RpmsgAddress(parsing: src)
         }
         return true
+    }
+
+    /// Scan's verdict on an explicit src: an error when a live endpoint or channel of that virtio device holds it.
+    private func takenSource(on controlPath: String) -> Finding? {
+        guard !options.src.isAny else { return nil }
+        return Diagnosis.findings(for: snapshot, intent: Intent(control: controlPath, src: options.src))
+            .first { $0.id == FindingCode.addressTaken.rawValue && $0.severity == .error }
     }
 
     /// Opens the new endpoint node, retrying a refusal while udev may still be applying the rules' group and
