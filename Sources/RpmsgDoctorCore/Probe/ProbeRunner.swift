@@ -31,10 +31,9 @@ public final class ProbeRunner {
         do {
             target = try ProbeTarget.resolve(options, in: snapshot)
         } catch {
-            guard case .notFound(let finding) = error else { return report }
             report.target = options.target.description
-            report.record("find target", .failed, finding.summary)
-            report.findings = [finding]
+            report.record("find target", .failed, error.finding.summary)
+            report.findings = [error.finding]
             return report
         }
         report.target = target.description

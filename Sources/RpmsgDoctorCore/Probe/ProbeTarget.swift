@@ -7,19 +7,20 @@ struct ProbeTarget {
     var channel: Channel?
     var endpointName: String
 
-    enum Problem: Error {
-        case notFound(Finding)
+    /// Why there is nothing to probe, as the finding that explains it.
+    struct NotFound: Error {
+        var finding: Finding
     }
 
-    static func resolve(_ options: ProbeOptions, in snapshot: Snapshot) throws(Problem) -> ProbeTarget {
+    static func resolve(_ options: ProbeOptions, in snapshot: Snapshot) throws(NotFound) -> ProbeTarget {
         let index = TopologyIndex(snapshot: snapshot)
         switch options.target {
         case .service(let name):
             guard let channel = index.channels(named: name).first(where: { !index.controls(on: $0.virtio).isEmpty }) ?? index.channels(named: name).first else {
-                throw .notFound(MappingRules.notAnnounced("service \"\(name)\"", intent: Intent(service: name), index))
+                throw NotFound(finding: MappingRules.notAnnounced("service \"\(name)\"", intent: Intent(service: name), index))
             }
             guard let control = index.controls(on: channel.virtio).first else {
-                throw .notFound(Finding(
+                throw NotFound(finding: Finding(
                     .noControlForVirtio, .error, "No control device on \(channel.virtio ?? "the virtio device") for channel \"\(channel.name)\"",
                     evidence: [channel.sysfsPath] + snapshot.controlDevices.map { "\($0.node.path) belongs to \($0.virtio ?? "no virtio device")" },
                     fix: "A ctrl on another virtio device cannot reach this channel; see \(FindingCode.noControlDevices.page) for how to get one."
