@@ -91,7 +91,9 @@ enum KernelRules {
         return Finding(
             .channelWithoutDriver, nearMiss == nil ? .info : .warning,
             nearMiss.map { "Channel \(channel.label) has no driver: its name is close to \"\($0.id)\", which \($0.driver) binds" }
-                ?? "Channel \(channel.label) has no driver bound: reach it through \(controls)",
+                ?? (index.controls(on: channel.virtio).isEmpty
+                    ? "Channel \(channel.label) has no driver bound, and its virtio device no control device"
+                    : "Channel \(channel.label) has no driver bound: reach it through \(controls)"),
             evidence: ["\(channel.sysfsPath)/driver: missing", "rpmsg drivers registered: \(registered.isEmpty ? "none" : registered.joined(separator: ", "))"],
             fix: nearMiss == nil
                 ? "Nothing binds this name, which is normal when your application creates its own endpoint through the control device."

@@ -11,7 +11,8 @@ enum RemoteRules {
                 .firmwareLoadFailed, .error, "The kernel could not load the remote's firmware",
                 evidence: lines + snapshot.remoteProcessors.map { "\($0.name): firmware \($0.firmware ?? "?"), state \($0.state ?? "?")" },
                 fix: "Install the firmware file under /lib/firmware with the name the remoteproc expects (or write the right name to its firmware attribute), then start it.",
-                commands: snapshot.remoteProcessors.prefix(1).flatMap { ["ls -l /lib/firmware/\($0.firmware ?? "")", "echo start | sudo tee /sys/class/remoteproc/\($0.name)/state"] }
+                commands: snapshot.remoteProcessors.filter { !["running", "attached"].contains($0.state ?? "") }.prefix(1)
+                    .flatMap { ["ls -l /lib/firmware/\($0.firmware ?? "")", "echo start | sudo tee /sys/class/remoteproc/\($0.name)/state"] }
             ))
         }
         // remoteproc core: "no resource table found for this firmware"; imx_rproc, rcar_rproc: "No resource table in elf".
