@@ -1,28 +1,34 @@
 /// Lookups over a snapshot that several rules need: which ctrl serves which virtio device, which channel has an address.
 struct TopologyIndex {
     let snapshot: Snapshot
+    let announcedChannels: [Channel]
+    private let channelsByDst: [RpmsgAddress: [Channel]]
+    private let channelsByVirtio: [String: [Channel]]
+    private let controlsByVirtio: [String: [ControlDevice]]
 
-    var announcedChannels: [Channel] { snapshot.channels.filter { $0.role == .announced } }
+    /// Builds the lookups once: rules ask them for every endpoint and channel, which must stay linear.
+    init(snapshot: Snapshot) {
+        self.snapshot = snapshot
+        announcedChannels = snapshot.channels.filter { $0.role == .announced }
+        channelsByDst = Dictionary(grouping: announcedChannels.filter { $0.dst != nil }, by: { $0.dst! })
+        channelsByVirtio = Dictionary(grouping: announcedChannels.filter { $0.virtio != nil }, by: { $0.virtio! })
+        controlsByVirtio = Dictionary(grouping: snapshot.controlDevices.filter { $0.virtio != nil }, by: { $0.virtio! })
+    }
 
     func controls(on virtio: String?) -> [ControlDevice] {
-        guard let virtio else { return [] }
-        return snapshot.controlDevices.filter { $0.virtio == virtio }
+        virtio.flatMap { controlsByVirtio[$0] } ?? []
     }
 
     func announcedChannels(on virtio: String?) -> [Channel] {
-        announcedChannels.filter { $0.virtio == virtio }
+        virtio.flatMap { channelsByVirtio[$0] } ?? []
     }
 
     func channels(matchingDst dst: RpmsgAddress) -> [Channel] {
-        announcedChannels.filter { $0.dst == dst }
+        channelsByDst[dst] ?? []
     }
 
     func channels(named name: String) -> [Channel] {
         announcedChannels.filter { $0.name == name }
-    }
-
-    func virtio(named name: String?) -> VirtioDevice? {
-        snapshot.virtioDevices.first { $0.name == name }
     }
 
     /// A ctrl named by the user as "/dev/rpmsg_ctrl0" or "rpmsg_ctrl0".
@@ -34,11 +40,6 @@ struct TopologyIndex {
     func controlList(on virtio: String?) -> String {
         let nodes = controls(on: virtio).map(\.node.path)
         return nodes.isEmpty ? "the control device of \(virtio ?? "its virtio device") (there is none)" : nodes.joined(separator: " or ")
-    }
-
-    /// A sysfs link as the user could check it: `/sys/class/rpmsg/rpmsg_ctrl0 -> /sys/devices/...`.
-    static func evidence(classLink: String, _ resolved: String) -> String {
-        "\(classLink) -> \(resolved)"
     }
 }
 

@@ -2,9 +2,9 @@
 import Glibc
 #endif
 
-enum MonotonicClock {
+public enum MonotonicClock {
     /// Seconds since an arbitrary fixed point; never goes back.
-    static func now() -> Double {
+    public static func now() -> Double {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9

@@ -19,7 +19,10 @@ public struct ProbeFrame: Equatable, Sendable {
     }
 
     public var bytes: [UInt8] {
-        Self.magic + Self.littleEndian(sequence) + Self.littleEndian(UInt32(payload.count)) + Self.littleEndian(CRC32.checksum(payload)) + payload
+        var bytes = Self.magic
+        bytes.reserveCapacity(Self.headerSize + payload.count)
+        for field in [sequence, UInt32(payload.count), CRC32.checksum(payload)] { bytes += Self.littleEndian(field) }
+        return bytes + payload
     }
 
     public enum Decoded: Equatable, Sendable {
@@ -56,6 +59,8 @@ enum CRC32 {
     }
 
     static func checksum(_ bytes: [UInt8]) -> UInt32 {
-        ~bytes.reduce(0xFFFF_FFFF) { crc, byte in table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        table.withUnsafeBufferPointer { table in
+            ~bytes.reduce(0xFFFF_FFFF) { crc, byte in table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        }
     }
 }

@@ -133,8 +133,7 @@ public final class ProbeRunner {
         messages: for index in 0..<options.count {
             let sequence = UInt32(index)
             let message = options.message(sequence)
-            let deadline = MonotonicClock.now() + Double(options.timeoutMilliseconds) / 1000
-            let written = io.write(message, deadline: deadline)
+            let written = io.write(message, timeoutMilliseconds: options.timeoutMilliseconds)
             if written == .timedOut {
                 report.record("write message \(sequence)", .failed, "no free TX buffer within \(options.timeoutMilliseconds) ms: the remote does not consume")
             }
@@ -181,11 +180,13 @@ public final class ProbeRunner {
     }
 
     private func awaitAnswer(to sequence: UInt32, sent: [UInt8], io: EndpointIO, buffer: inout [UInt8], sentAt: Double, deadline: Double) -> EndpointIO.Outcome {
+        var readAt = sentAt
         while true {
-            let outcome = io.read(into: &buffer, deadline: deadline)
+            let outcome = io.read(into: &buffer, deadline: deadline, now: readAt)
             guard case .done(let count) = outcome else { return outcome }
             let answer = Array(buffer[0..<count])
-            let roundTrip = (MonotonicClock.now() - sentAt) * 1e6
+            readAt = MonotonicClock.now()
+            let roundTrip = (readAt - sentAt) * 1e6
             if tracker.classify(answer, to: sequence, sent: sent, expectation: options.expectation, roundTripMicroseconds: roundTrip) {
                 return outcome
             }
@@ -216,7 +217,7 @@ public final class ProbeRunner {
         let filler = ProbeFrame(sequence: UInt32.max, totalSize: ProbeFrame.headerSize).bytes
         for written in 0..<Self.consumptionCheckMessages {
             // Each write gets the whole timeout, so that a slow remote that does consume is not taken for a stuck one.
-            let outcome = io.write(filler, deadline: MonotonicClock.now() + Double(options.timeoutMilliseconds) / 1000)
+            let outcome = io.write(filler, timeoutMilliseconds: options.timeoutMilliseconds)
             if outcome == .timedOut {
                 report.record("consumption check", .failed, "the TX ring filled after \(written) messages and stayed full: the remote does not consume")
                 return

@@ -3,6 +3,22 @@
 struct InventoryText {
     let snapshot: Snapshot
     let style: Style
+    private let controlsByVirtio: [String: [ControlDevice]]
+    private let channelsByVirtio: [String: [Channel]]
+    private let endpointsByChannel: [String: [EndpointDevice]]
+    private let endpointsByVirtio: [String: [EndpointDevice]]
+    private let ttysByChannel: [String: [RpmsgTTY]]
+
+    /// Groups everything once, so that the listing stays linear in the number of devices.
+    init(snapshot: Snapshot, style: Style) {
+        self.snapshot = snapshot
+        self.style = style
+        controlsByVirtio = Dictionary(grouping: snapshot.controlDevices, by: { $0.virtio ?? "" })
+        channelsByVirtio = Dictionary(grouping: snapshot.channels.filter { $0.role != .control }, by: { $0.virtio ?? "" })
+        endpointsByChannel = Dictionary(grouping: snapshot.endpointDevices, by: { $0.hostChannel ?? "" })
+        endpointsByVirtio = Dictionary(grouping: snapshot.endpointDevices.filter { $0.control != nil }, by: { $0.virtio ?? "" })
+        ttysByChannel = Dictionary(grouping: snapshot.ttys, by: { $0.hostChannel ?? "" })
+    }
 
     func lines() -> [String] {
         var lines: [String] = []
@@ -34,15 +50,13 @@ struct InventoryText {
     private func virtioLines(_ virtio: VirtioDevice) -> [String] {
         let ns: String? = virtio.offersNameService.map { $0 ? "yes" : "no" }
         var lines = ["  " + style.bold(virtio.name) + "  " + fields([("ns", ns), ("driver", virtio.driver), ("via", virtio.transportParent)])]
-        lines += snapshot.controlDevices.filter { $0.virtio == virtio.name }.map { "    " + controlLine($0) }
-        for channel in snapshot.channels where channel.virtio == virtio.name && channel.role != .control {
+        lines += (controlsByVirtio[virtio.name] ?? []).map { "    " + controlLine($0) }
+        for channel in channelsByVirtio[virtio.name] ?? [] {
             lines.append("    " + channelLine(channel))
-            let endpoints = snapshot.endpointDevices.filter { $0.hostChannel == channel.deviceName }
-            lines += endpoints.map { "      " + endpointLine($0) }
-            lines += snapshot.ttys.filter { $0.hostChannel == channel.deviceName }.map { "      tty       " + nodeText($0.node) }
+            lines += (endpointsByChannel[channel.deviceName] ?? []).map { "      " + endpointLine($0) }
+            lines += (ttysByChannel[channel.deviceName] ?? []).map { "      tty       " + nodeText($0.node) }
         }
-        let throughControl = snapshot.endpointDevices.filter { $0.virtio == virtio.name && $0.control != nil }
-        lines += throughControl.map { "    " + endpointLine($0) }
+        lines += (endpointsByVirtio[virtio.name] ?? []).map { "    " + endpointLine($0) }
         return lines
     }
 

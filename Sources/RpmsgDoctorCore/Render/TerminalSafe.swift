@@ -2,21 +2,24 @@
 /// terminal escape sequences or bidirectional overrides.
 public enum TerminalSafe {
     public static func text(_ value: String) -> String {
+        // Nearly all text is harmless: return it as it is rather than rebuild it scalar by scalar.
+        guard value.unicodeScalars.contains(where: { escape($0) != nil }) else { return value }
         var result = ""
-        result.reserveCapacity(value.utf8.count)
+        result.reserveCapacity(value.utf8.count + 8)
         for scalar in value.unicodeScalars {
-            switch scalar.value {
-            case 0x0A: result += "\\n"
-            case 0x09: result += "\\t"
-            case 0x0D: result += "\\r"
-            case 0x00...0x1F, 0x7F...0x9F:
-                result += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
-            case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F:
-                result += "\\u{" + String(scalar.value, radix: 16) + "}"
-            default:
-                result.unicodeScalars.append(scalar)
-            }
+            if let escaped = escape(scalar) { result += escaped } else { result.unicodeScalars.append(scalar) }
         }
         return result
+    }
+
+    private static func escape(_ scalar: Unicode.Scalar) -> String? {
+        switch scalar.value {
+        case 0x0A: "\\n"
+        case 0x09: "\\t"
+        case 0x0D: "\\r"
+        case 0x00...0x1F, 0x7F...0x9F: "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
+        case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F: "\\u{" + String(scalar.value, radix: 16) + "}"
+        default: nil
+        }
     }
 }
