@@ -19,15 +19,24 @@ let recipes: [(name: String, summary: String, build: () throws -> Board)] = [
 
 @MainActor func usage() -> String {
     "usage: rpmsg-doctor-fixture RECIPE\nrecipes:\n" + recipes.map { "  \($0.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n")
+        + "\n  benchmark-VxC          V virtio devices with C channels and endpoints each (the scan benchmark's boards)"
+}
+
+/// "benchmark-64x64" builds the scan benchmark's board of that size.
+func benchmarkRecipe(_ name: String) -> (() throws -> Board)? {
+    guard name.hasPrefix("benchmark-") else { return nil }
+    let sizes = name.dropFirst("benchmark-".count).split(separator: "x").compactMap { Int($0) }
+    guard sizes.count == 2, sizes.allSatisfy({ (1...4096).contains($0) }) else { return nil }
+    return { try Recipes.benchmark(virtioCount: sizes[0], channelsPerVirtio: sizes[1]) }
 }
 
 let arguments = CommandLine.arguments.dropFirst()
-guard arguments.count == 1, let recipe = recipes.first(where: { $0.name == arguments.first }) else {
+guard arguments.count == 1, let build = recipes.first(where: { $0.name == arguments.first })?.build ?? benchmarkRecipe(arguments.first!) else {
     FileHandle.standardError.write(Data((usage() + "\n").utf8))
     exit(64)
 }
 do {
-    let root = try recipe.build().root
+    let root = try build().root
     // mkdtemp makes it 0700; the point is to scan it as an ordinary user too.
     chmod(root, 0o755)
     print(root)
