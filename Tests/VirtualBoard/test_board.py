@@ -148,7 +148,7 @@ def test_crashed_remote_takes_its_virtio_device_away(kernel, tools):
 
 
 def test_destroyed_channel_disappears(kernel, tools):
-    result = run("destroyed", f"{tools / 'echo_client'} -t 500 -c 2 /dev/rpmsg_ctrl0 30 hello; "
+    result = run("destroyed", f"{tools / 'echo_client'} -t 2000 -c 2 /dev/rpmsg_ctrl0 30 hello; "
                  + LIST_RPMSG_DEVICES, kernel, tools)
     assert "answer 1: hello" in result.stdout and "message 2: no answer" in result.stdout, result.report()
     assert "destroying channel rpmsg-openamp-demo-channel addr 0x1e" in result.kernel_log, result.report()
