@@ -15,11 +15,11 @@ enum SnapshotBuilders {
         )
     }
 
-    static func control(_ index: Int, on virtio: Int, mode: UInt32 = 0o600) -> ControlDevice {
+    static func control(_ index: Int, on virtio: Int, mode: UInt32 = 0o600, gid: UInt32 = 0, group: String = "root") -> ControlDevice {
         let host = "virtio\(virtio).rpmsg_chrdev.0.0"
         return ControlDevice(
             name: "rpmsg_ctrl\(index)", sysfsPath: "/sys/devices/platform/90000000.rpmsg/virtio\(virtio)/\(host)/rpmsg/rpmsg_ctrl\(index)",
-            devNumber: "511:\(index)", virtio: "virtio\(virtio)", hostChannel: host, node: node("rpmsg_ctrl\(index)", dev: "511:\(index)", mode: mode)
+            devNumber: "511:\(index)", virtio: "virtio\(virtio)", hostChannel: host, node: node("rpmsg_ctrl\(index)", dev: "511:\(index)", mode: mode, gid: gid, group: group)
         )
     }
 
@@ -68,17 +68,14 @@ enum SnapshotBuilders {
 
     /// One remote, one announced rpmsg-raw channel with its endpoint, nodes open to the user's group.
     static func healthy() -> Snapshot {
-        let ctrl = control(0, on: 0, mode: 0o660)
+        let ctrl = control(0, on: 0, mode: 0o660, gid: 1000, group: "dev")
         var raw = channel("rpmsg-raw", dst: 1024, on: 0, driver: "rpmsg_chrdev")
         raw.src = RpmsgAddress(1025)
-        var endpoint = EndpointDevice(
+        let endpoint = EndpointDevice(
             name: "rpmsg0", sysfsPath: raw.sysfsPath + "/rpmsg/rpmsg0", devNumber: "510:0", endpointName: "rpmsg-raw",
             src: RpmsgAddress(1025), dst: RpmsgAddress(1024), virtio: "virtio0", hostChannel: raw.deviceName,
             node: node("rpmsg0", dev: "510:0", mode: 0o660, gid: 1000, group: "dev")
         )
-        endpoint.node.gid = 1000
-        var ctrlOpen = ctrl
-        ctrlOpen.node = node("rpmsg_ctrl0", dev: "511:0", mode: 0o660, gid: 1000, group: "dev")
         return Snapshot(
             source: "test",
             system: SystemContext(kernelRelease: "6.1.0", characterMajors: [CharacterMajor(major: 510, name: "rpmsg_char"), CharacterMajor(major: 511, name: "rpmsg_ctrl")],
@@ -86,7 +83,7 @@ enum SnapshotBuilders {
             user: user,
             virtioDevices: [virtio(0)],
             channels: [raw],
-            controlDevices: [ctrlOpen],
+            controlDevices: [ctrl],
             endpointDevices: [endpoint],
             drivers: [BusDriver(name: "rpmsg_chrdev"), BusDriver(name: "rpmsg_ctrl"), BusDriver(name: "rpmsg_ns")],
             kernelLog: KernelLog(source: "/dev/kmsg", readable: true, lines: ["[    1.000000] virtio_rpmsg_bus virtio0: rpmsg host is online"])

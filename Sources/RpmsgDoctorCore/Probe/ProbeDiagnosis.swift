@@ -7,14 +7,27 @@ import Glibc
 struct ProbeDiagnosis {
     let report: ProbeReport
     let target: ProbeTarget
+    /// Scan's findings for exactly what the probe does (its ctrl, dst, src and name).
+    let scan: [Finding]
     let failure: SystemCallError?
     let snapshot: Snapshot
     let fs: RootedFileSystem
     let options: ProbeOptions
 
-    func findings() -> [Finding] {
+    /// Scan's findings for what the probe is about to do.
+    static func scan(_ snapshot: Snapshot, target: ProbeTarget, options: ProbeOptions) -> [Finding] {
         let intent = Intent(control: target.controlPath, dst: target.dst, src: options.src.isAny ? nil : options.src, name: options.name)
-        let scan = Diagnosis.findings(for: snapshot, intent: intent).filter { $0.severity != .info }
+        return Diagnosis.findings(for: snapshot, intent: intent)
+    }
+
+    /// The scan finding that already explains why nothing answers: the ctrl is on another virtio device, or
+    /// nothing announced the address.
+    static func mappingExplanation(in scan: [Finding]) -> Finding? {
+        scan.first { [FindingCode.wrongControl.rawValue, FindingCode.notAnnounced.rawValue].contains($0.id) }
+    }
+
+    func findings() -> [Finding] {
+        let scan = scan.filter { $0.severity != .info }
         var own = failure.flatMap(systemCallFinding) .map { [$0] } ?? []
         own += exchangeFindings(scan: scan)
         let ownCodes = Set(own.map(\.id))
@@ -61,10 +74,9 @@ struct ProbeDiagnosis {
                                     evidence: report.steps.filter { $0.detail.contains("does not consume") }.map(\.detail),
                                     fix: "Fix the remote's receive path: it must return buffers and kick (check its interrupt and mailbox); until then blocking writes wait 15 s."))
         } else if counts.lost > 0, options.expectation != .none, failure == nil {
-            let mappingExplainsIt = scan.contains { [FindingCode.wrongControl.rawValue, FindingCode.notAnnounced.rawValue].contains($0.id) }
             if let gone = channelVanished() {
                 findings.append(gone)
-            } else if counts.answered > 0 || !mappingExplainsIt {
+            } else if counts.answered > 0 || Self.mappingExplanation(in: scan) == nil {
                 findings.append(silent(counts))
             }
         }

@@ -16,6 +16,7 @@ public final class ProbeRunner {
     private var report: ProbeReport
     private var tracker = AnswerTracker()
     private var failure: SystemCallError?
+    private var scan: [Finding] = []
 
     public init(options: ProbeOptions, snapshot: Snapshot, fs: RootedFileSystem, progress: Progress? = nil) {
         self.options = options
@@ -40,10 +41,11 @@ public final class ProbeRunner {
         report.control = target.controlPath
         report.dst = target.dst
         report.record("find target", .ok, target.channel.map { "channel \($0.label)" } ?? target.description)
+        scan = ProbeDiagnosis.scan(snapshot, target: target, options: options)
         if open(target) { exchange() }
         finishEndpoint()
         if let signal = signals.check() { report.interrupted = SignalWatch.name(signal) }
-        report.findings = ProbeDiagnosis(report: report, target: target, failure: failure, snapshot: snapshot, fs: fs, options: options).findings()
+        report.findings = ProbeDiagnosis(report: report, target: target, scan: scan, failure: failure, snapshot: snapshot, fs: fs, options: options).findings()
         return report
     }
 
@@ -54,7 +56,7 @@ public final class ProbeRunner {
         }
         guard let controlPath = target.controlPath, let dst = target.dst else { return false }
         guard step("open \(controlPath)", { try session.openControl(controlPath) }) else { return false }
-        if let taken = takenSource(on: controlPath) {
+        if let taken = scan.first(where: { $0.id == FindingCode.addressTaken.rawValue && $0.severity == .error }) {
             // An endpoint whose src is taken cannot be opened, and one never opened cannot be destroyed: do not make it.
             report.record("check src \(options.src.hex)", .failed, taken.summary)
             return false
@@ -83,13 +85,6 @@ public final class ProbeRunner {
             report.src = RpmsgAddress(parsing: src)
         }
         return true
-    }
-
-    /// Scan's verdict on an explicit src: an error when a live endpoint or channel of that virtio device holds it.
-    private func takenSource(on controlPath: String) -> Finding? {
-        guard !options.src.isAny else { return nil }
-        return Diagnosis.findings(for: snapshot, intent: Intent(control: controlPath, src: options.src))
-            .first { $0.id == FindingCode.addressTaken.rawValue && $0.severity == .error }
     }
 
     /// Opens the new endpoint node, retrying a refusal while udev may still be applying the rules' group and
@@ -210,7 +205,7 @@ public final class ProbeRunner {
     /// With no answer at all, tells a silent remote from one that stopped consuming: a remote that consumes
     /// keeps the TX ring free, one that does not fills it (256 buffers on virtio) and writes stall.
     private func checkConsumption(_ io: EndpointIO) {
-        if let explanation = mappingExplanation {
+        if let explanation = ProbeDiagnosis.mappingExplanation(in: scan) {
             report.record("consumption check", .skipped, "not needed: \(explanation.id) explains the silence")
             return
         }
@@ -225,14 +220,6 @@ public final class ProbeRunner {
             if mustStop(outcome, call: "write", step: "consumption check") { return }
         }
         report.record("consumption check", .ok, "\(Self.consumptionCheckMessages) further messages were consumed: the remote receives but does not answer")
-    }
-
-    /// A scan finding that already explains why nothing answers: the ctrl is on another virtio device, or nothing
-    /// announced the address.
-    private var mappingExplanation: Finding? {
-        guard case .control(let path, let dst) = options.target else { return nil }
-        let explaining: Set = [FindingCode.wrongControl.rawValue, FindingCode.notAnnounced.rawValue]
-        return Diagnosis.findings(for: snapshot, intent: Intent(control: path, dst: dst)).first { explaining.contains($0.id) }
     }
 
     /// More than the 256 TX buffers that virtio rpmsg has at most.
