@@ -9,4 +9,4 @@ swift build
 swift test
 
 bash Tests/VirtualBoard/build-kernel.sh >/dev/null
-python3 -m pytest -q -p no:cacheprovider Tests/VirtualBoard
+python3 -m pytest -q -p no:cacheprovider Tests/CommandLine Tests/VirtualBoard
