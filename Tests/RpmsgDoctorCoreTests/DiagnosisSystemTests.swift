@@ -206,7 +206,7 @@ import Testing
         snapshot.kernelLog.lines.append("[    9.0] virtio_rpmsg_bus virtio1: msg received with no recipient")
         let finding = try #require(Diagnosis.findings(for: snapshot).first(.noRecipient))
         #expect(!finding.evidence.contains { $0.contains("/dev/rpmsg0") }, "rpmsg0 is on virtio0")
-        #expect(TrafficRules.virtioName(inLogLine: "virtio_rpmsg_bus virtio1: msg received with no recipient") == "virtio1")
+        #expect(TrafficLogRule.virtioName(inLogLine: "virtio_rpmsg_bus virtio1: msg received with no recipient") == "virtio1")
     }
 
     @Test func resourceTableErrorOfOneRemoteNextToAWorkingOne() throws {

@@ -118,7 +118,7 @@ import Testing
         #expect(snapshot.system.rpmsgBusPresent == nil)
         #expect(snapshot.unreadable.contains { $0.path == "/sys/bus/rpmsg" && $0.error == "symbolic link loop" })
         let codes = Diagnosis.findings(for: snapshot).map(\.id)
-        #expect(!codes.contains(FindingCode.noRpmsgBus.rawValue))
-        #expect(codes.contains(FindingCode.partlyUnreadable.rawValue))
+        #expect(!codes.contains(.noRpmsgBus))
+        #expect(codes.contains(.partlyUnreadable))
     }
 }

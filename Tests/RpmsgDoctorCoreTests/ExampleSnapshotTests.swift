@@ -12,10 +12,10 @@ import RpmsgFixtures
     @Test func exampleNamesTheRightControlDevice() throws {
         let snapshot = try SnapshotFile.load(Self.path)
         let findings = Diagnosis.findings(for: snapshot, intent: Intent(control: "/dev/rpmsg_ctrl0", dst: RpmsgAddress(0x1e)))
-        let wrong = try #require(findings.first { $0.id == FindingCode.wrongControl.rawValue })
+        let wrong = try #require(findings.first { $0.id == .wrongControl })
         #expect(wrong.fix.contains("/dev/rpmsg_ctrl1"))
-        #expect(findings.contains { $0.id == FindingCode.endpointOnWrongVirtio.rawValue })
-        #expect(findings.contains { $0.id == FindingCode.permissionDenied.rawValue }, "taken as torizon, who cannot open root-only nodes")
+        #expect(findings.contains { $0.id == .endpointOnWrongVirtio })
+        #expect(findings.contains { $0.id == .permissionDenied }, "taken as torizon, who cannot open root-only nodes")
     }
 
     @Test func exampleMatchesTheFixtureBoardItWasTakenFrom() throws {

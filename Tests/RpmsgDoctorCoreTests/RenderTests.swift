@@ -27,7 +27,7 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("    ctrl      /dev/rpmsg_ctrl1  crw------- root:root") })
         #expect(lines.contains { $0.contains("channel   \"rpmsg-openamp-demo-channel\"") && $0.contains("dst=0x1e") })
         #expect(lines.contains { $0.hasPrefix("error[RD104]") })
-        #expect(lines.contains("  see: docs/findings/RD104.md"))
+        #expect(lines.contains("  see: rpmsg-doctor explain RD104"))
         #expect(lines.last?.hasPrefix("2 errors,") == true)
         #expect(!text.contains("\u{1B}["))
     }

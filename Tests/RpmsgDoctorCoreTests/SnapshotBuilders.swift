@@ -92,7 +92,7 @@ enum SnapshotBuilders {
 }
 
 extension Array where Element == Finding {
-    func ids() -> [String] { map(\.id) }
+    func ids() -> [String] { map(\.id.rawValue) }
 
-    func first(_ code: FindingCode) -> Finding? { first { $0.id == code.rawValue } }
+    func first(_ code: FindingCode) -> Finding? { first { $0.id == code } }
 }

@@ -56,7 +56,7 @@ public final class ProbeRunner {
         }
         guard let controlPath = target.controlPath, let dst = target.dst else { return false }
         guard step("open \(controlPath)", { try session.openControl(controlPath) }) else { return false }
-        if let taken = scan.first(where: { $0.id == FindingCode.addressTaken.rawValue && $0.severity == .error }) {
+        if let taken = scan.first(where: { $0.id == .addressTaken && $0.severity == .error }) {
             // An endpoint whose src is taken cannot be opened, and one never opened cannot be destroyed: do not make it.
             report.record("check src \(options.src.hex)", .failed, taken.summary)
             return false
@@ -206,7 +206,7 @@ public final class ProbeRunner {
     /// keeps the TX ring free, one that does not fills it (256 buffers on virtio) and writes stall.
     private func checkConsumption(_ io: EndpointIO) {
         if let explanation = ProbeDiagnosis.mappingExplanation(in: scan) {
-            report.record("consumption check", .skipped, "not needed: \(explanation.id) explains the silence")
+            report.record("consumption check", .skipped, "not needed: \(explanation.id.rawValue) explains the silence")
             return
         }
         let filler = ProbeFrame(sequence: UInt32.max, totalSize: ProbeFrame.headerSize).bytes

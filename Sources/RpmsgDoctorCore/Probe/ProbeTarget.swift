@@ -17,13 +17,13 @@ struct ProbeTarget {
         switch options.target {
         case .service(let name):
             guard let channel = index.channels(named: name).first(where: { !index.controls(on: $0.virtio).isEmpty }) ?? index.channels(named: name).first else {
-                throw NotFound(finding: MappingRules.notAnnounced("service \"\(name)\"", intent: Intent(service: name), index))
+                throw NotFound(finding: IntentRule.notAnnounced("service \"\(name)\"", intent: Intent(service: name), index))
             }
             guard let control = index.controls(on: channel.virtio).first else {
                 throw NotFound(finding: Finding(
-                    .noControlForVirtio, .error, "No control device on \(channel.virtio ?? "the virtio device") for channel \"\(channel.name)\"",
+                    .noControlForVirtio, "No control device on \(channel.virtio ?? "the virtio device") for channel \"\(channel.name)\"",
                     evidence: [channel.sysfsPath] + snapshot.controlDevices.map { "\($0.node.path) belongs to \($0.virtio ?? "no virtio device")" },
-                    fix: "A ctrl on another virtio device cannot reach this channel; see \(FindingCode.noControlDevices.page) for how to get one."
+                    remedy: .controlOnChannelVirtio
                 ))
             }
             return ProbeTarget(description: "service \(channel.label)", controlPath: control.node.path, dst: channel.dst, channel: channel,

@@ -81,7 +81,7 @@ struct InventoryText {
     private func nodeText(_ node: DeviceNode) -> String {
         switch node.state {
         case .present:
-            return "\(node.path)  \(node.modeString) \(node.owner ?? node.uid.map(String.init) ?? "?"):\(node.group ?? node.gid.map(String.init) ?? "?")"
+            return "\(node.path)  \(node.ownershipText)"
         case .missing: return "\(node.path)  (no node)"
         case .notCharacterDevice: return "\(node.path)  (not a character device)"
         case .unreadable: return "\(node.path)  (\(node.error ?? "unreadable"))"

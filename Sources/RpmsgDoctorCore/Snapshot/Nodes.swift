@@ -19,6 +19,11 @@ public struct DeviceNode: Codable, Equatable, Sendable {
         return kind + bits.map { mode & UInt32($0.0) != 0 ? $0.1 : "-" }.joined()
     }
 
+    /// `crw------- root:root`: the mode and the owner and group, by name where known.
+    public var ownershipText: String {
+        "\(modeString) \(owner ?? uid.map(String.init) ?? "?"):\(group ?? gid.map(String.init) ?? "?")"
+    }
+
     /// Whether these credentials pass the permission bits for read and write (root always does).
     public func allowsReadWrite(for user: UserCredentials) -> Bool {
         guard state == .present, let mode, let uid, let gid else { return false }

@@ -14,7 +14,7 @@ public enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
 
 /// One thing rpmsg-doctor has to say: what is wrong, the evidence it read, and what to do.
 public struct Finding: Codable, Equatable, Sendable {
-    public var id: String
+    public var id: FindingCode
     public var severity: Severity
     public var summary: String
     public var evidence: [String]
@@ -22,17 +22,26 @@ public struct Finding: Codable, Equatable, Sendable {
     public var fix: String
     /// The exact commands, where there are any.
     public var commands: [String]
-    /// The page in the repository that explains this finding.
+    /// The page in the source tree that explains this finding (`rpmsg-doctor explain` prints it).
     public var page: String
 
-    public init(_ code: FindingCode, _ severity: Severity, _ summary: String, evidence: [String], fix: String, commands: [String] = []) {
-        self.id = code.rawValue
-        self.severity = severity
+    /// A finding of `code` with its catalog severity, unless the evidence calls for another one the catalog allows.
+    init(_ code: FindingCode, severity: Severity? = nil, _ summary: String, evidence: [String], remedy: Remedy) {
+        self.id = code
+        self.severity = severity ?? code.entry.severity.usual
         self.summary = summary
         self.evidence = evidence
-        self.fix = fix
-        self.commands = commands
+        self.fix = remedy.text
+        self.commands = remedy.commands
         self.page = code.page
+    }
+
+    /// The one order findings are reported in: most severe first, then by code (the mapping, RD1xx, before its
+    /// symptoms, RD5xx), then in the order they were raised.
+    public static func reportOrder(_ findings: [Finding]) -> [Finding] {
+        findings.enumerated().sorted { lhs, rhs in
+            (lhs.element.severity, lhs.element.id, lhs.offset) < (rhs.element.severity, rhs.element.id, rhs.offset)
+        }.map(\.element)
     }
 }
 

@@ -1,0 +1,233 @@
+/// What to do about a finding: the words, and the exact commands where there are any. Every fix wording lives
+/// here, one section per code, so that scan and probe say the same thing for the same code.
+public struct Remedy: Equatable, Sendable {
+    public var text: String
+    public var commands: [String]
+
+    init(_ text: String, commands: [String] = []) {
+        self.text = text
+        self.commands = commands
+    }
+}
+
+extension Remedy {
+    // MARK: RD100
+    static func route(controls: [ControlDevice], dst: RpmsgAddress?) -> Remedy {
+        guard let control = controls.first else {
+            return Remedy("Its virtio device has no control device: see `\(FindingCode.noControlDevices.explainCommand)`.")
+        }
+        return Remedy("Create your endpoint on that control device with dst \(dst?.hex ?? "of the channel").",
+                      commands: ["rpmsg-doctor scan --ctrl \(control.node.path) --dst \(dst?.hex ?? "ANY")"])
+    }
+
+    // MARK: RD101
+    static func wrongControl(used control: ControlDevice, right: [ControlDevice], rightList: String, target: Channel) -> Remedy {
+        guard let first = right.first else {
+            return Remedy("\(target.virtio ?? "That virtio device") has no control device; see `\(FindingCode.noControlForVirtio.explainCommand)`.")
+        }
+        return Remedy(
+            "Create the endpoint through \(rightList): the ctrl of the virtio device that carries the channel. An endpoint made through \(control.node.path) sends to the remote side of \(control.virtio ?? "another virtio device"), which drops the messages; writes succeed until its TX buffers run out.",
+            commands: ["rpmsg-doctor scan --ctrl \(first.node.path)" + (target.dst.map { " --dst \($0.hex)" } ?? "")]
+        )
+    }
+
+    // MARK: RD102
+    static let checkAnnouncement = Remedy(
+        "Check the name and address the firmware announces (they must match exactly, up to 32 bytes) and that the remote has booted and announced; a remote without the name service needs its address agreed in advance.",
+        commands: ["rpmsg-doctor scan"]
+    )
+
+    // MARK: RD103
+    static let pickControlByVirtio = Remedy(
+        "Reference tools that hard-code virtio0 or rpmsg_ctrl0 reach only the first virtio device; use the control device listed for your channel."
+    )
+
+    // MARK: RD104
+    static func recreateEndpoint(_ endpoint: EndpointDevice, rightList: String, right: [ControlDevice], dst: RpmsgAddress) -> Remedy {
+        Remedy("Destroy this endpoint and create it through \(rightList); messages written to \(endpoint.node.path) are dropped.",
+               commands: right.prefix(1).map { "rpmsg-doctor scan --ctrl \($0.node.path) --dst \(dst.hex)" })
+    }
+
+    // MARK: RD105
+    static let controlOnChannelVirtio = Remedy(
+        "A ctrl on another virtio device cannot reach this channel; `\(FindingCode.noControlDevices.explainCommand)` says how to get one on the channel's."
+    )
+
+    // MARK: RD106
+    static let nameAControl = Remedy(
+        "Create endpoints through /dev/rpmsg_ctrlN, the control device of the channel's virtio device: name one of those listed, or see `\(FindingCode.noControlDevices.explainCommand)` if there are none."
+    )
+
+    // MARK: RD201
+    static let udevRuleCommands = ["rpmsg-doctor udev-rule --install --dry-run", "sudo rpmsg-doctor udev-rule --install"]
+    static let udevRule = Remedy(
+        "Give the devices a group and mode 0660 with a udev rule, add yourself to that group, and log in again. Running your application as root only hides the problem.",
+        commands: udevRuleCommands
+    )
+
+    // MARK: RD203
+    static let containerCommands = ["rpmsg-doctor udev-rule --container docker", "rpmsg-doctor udev-rule --container podman"]
+    static func createNodes(inContainer: Bool, classLink: String) -> Remedy {
+        inContainer
+            ? Remedy("Nodes created after the container started never appear in a private /dev. Start the container with the host's /dev bound in and a device cgroup rule for the rpmsg majors.",
+                     commands: containerCommands)
+            : Remedy("devtmpfs or udev did not create the nodes: check that devtmpfs is mounted on /dev and that no udev rule removes or renames them.",
+                     commands: ["findmnt /dev", "udevadm test \(classLink) 2>&1 | tail"])
+    }
+
+    // MARK: RD204
+    static func replaceNode(_ path: String, sysfsPath: String, stale: Bool) -> Remedy {
+        Remedy(stale
+            ? "The node is stale (copied into a container or image, or left from an earlier boot: rpmsg majors are dynamic). Bind the host's /dev instead of copying nodes."
+            : "Something created a regular file or link in its place (often a write to the node before the device existed). Remove it and let devtmpfs or udev recreate it.",
+            commands: ["sudo rm \(path)", "sudo udevadm trigger --action=add \(sysfsPath)"])
+    }
+
+    // MARK: RD205
+    static let containerAccess = Remedy(
+        "Run the container with /dev bound from the host and a device cgroup rule for each rpmsg major (majors are dynamic: read them from /proc/devices on the board).",
+        commands: containerCommands
+    )
+
+    // MARK: RD206
+    static func stopHolder(_ holders: [ProcessReference]) -> Remedy {
+        Remedy("Only one process may hold an rpmsg endpoint at a time (5.13+). Stop the holder or share its file descriptor.",
+               commands: holders.map { "ps -o pid,user,args -p \($0.pid)" })
+    }
+
+    // MARK: RD207
+    static func applyUdevRules(daemonDown: Bool) -> Remedy {
+        Remedy(daemonDown ? "Start systemd-udevd (inside a container it usually does not run; apply permissions on the host)." : "Reload the rules and replay the add events.",
+               commands: ["sudo udevadm control --reload", "sudo udevadm trigger --action=add --subsystem-match=rpmsg",
+                          "sudo udevadm trigger --action=add --subsystem-match=tty --sysname-match='ttyRPMSG*'", "sudo udevadm settle"])
+    }
+
+    // MARK: RD301
+    static let enableRpmsgBus = Remedy(
+        "Enable CONFIG_RPMSG_VIRTIO (and your SoC's remoteproc or vendor rpmsg driver), or load the modules.",
+        commands: ["zcat /proc/config.gz | grep -E 'RPMSG|REMOTEPROC'", "sudo modprobe virtio_rpmsg_bus"]
+    )
+
+    // MARK: RD302
+    enum ControlGeneration {
+        /// Before 5.13: no ctrl from virtio; a channel can be bound to rpmsg_chrdev by hand.
+        case driverOverride(channelDevice: String)
+        /// 5.13 to 5.17, with rpmsg_char registered or not.
+        case rpmsgChar(registered: Bool)
+        /// 5.18 and later: rpmsg_ctrl and rpmsg_char.
+        case rpmsgCtrl
+    }
+
+    static func getControlDevice(_ generation: ControlGeneration) -> Remedy {
+        switch generation {
+        case .driverOverride(let device):
+            Remedy("Before 5.13 virtio makes no control device: bind a channel to rpmsg_chrdev with driver_override (4.18+), or upgrade the kernel.",
+                   commands: ["echo rpmsg_chrdev | sudo tee /sys/bus/rpmsg/devices/\(device)/driver_override",
+                              "echo \(device) | sudo tee /sys/bus/rpmsg/drivers/rpmsg_chrdev/bind"])
+        case .rpmsgChar(registered: true):
+            Remedy("On 5.13 to 5.17 rpmsg_char makes a control device per virtio device when it probes; it is registered, so the virtio device came up without it: look at the kernel log for its errors.",
+                   commands: ["dmesg | grep -iE 'rpmsg_chrdev|rpmsg_char'"])
+        case .rpmsgChar(registered: false):
+            Remedy("On 5.13 to 5.17 the control device comes from rpmsg_char (CONFIG_RPMSG_CHAR).",
+                   commands: ["sudo modprobe rpmsg_char", "zcat /proc/config.gz | grep RPMSG_CHAR"])
+        case .rpmsgCtrl:
+            Remedy("From 5.18 the control device comes from the rpmsg_ctrl driver (CONFIG_RPMSG_CTRL) and endpoints from rpmsg_char (CONFIG_RPMSG_CHAR).",
+                   commands: ["sudo modprobe rpmsg_ctrl", "sudo modprobe rpmsg_char", "zcat /proc/config.gz | grep -E 'RPMSG_(CTRL|CHAR)'"])
+        }
+    }
+
+    // MARK: RD304
+    static let ownEndpoint = Remedy("Nothing binds this name, which is normal when your application creates its own endpoint through the control device.")
+
+    static func bindDriver(_ driver: String, to channel: Channel) -> Remedy {
+        Remedy("Driver matching compares the whole name: rename the channel in the firmware, or force the driver with driver_override.",
+               commands: ["echo \(driver) | sudo tee \(channel.sysfsPath)/driver_override",
+                          "echo '\(channel.deviceName)' | sudo tee /sys/bus/rpmsg/drivers/\(driver)/bind"])
+    }
+
+    // MARK: RD305
+    static let offerNameService = Remedy(
+        "Set bit 0 (VIRTIO_RPMSG_F_NS) of the rpmsg vdev's dfeatures in the firmware's resource table (NXP SDK and Zephyr: RPMSG_IPU_C0_FEATURES 1), or create endpoints with the remote's address agreed in advance (--dst)."
+    )
+
+    // MARK: RD306
+    static func announce(withRemoteproc: Bool) -> Remedy {
+        Remedy(withRemoteproc
+            ? "Check that the firmware creates its endpoint and announces it (rpmsg_ns_announce / OpenAMP rpmsg_create_ept with a name)."
+            : "The remote must be running before Linux probes rpmsg (on i.MX: start it from U-Boot with bootaux before booting Linux), and must call its name-service announce.")
+    }
+
+    // MARK: RD401
+    static func startRemote(_ remote: RemoteProcessor, crashed: Bool) -> Remedy {
+        crashed
+            ? Remedy("Recover the remote (a crashed remoteproc refuses start and stop), then reopen your endpoints: the old ones are gone.",
+                     commands: ["echo recover | sudo tee /sys/class/remoteproc/\(remote.name)/recovery"])
+            : Remedy("Start the remote processor; if a boot loader already started it, it must be attached instead.",
+                     commands: ["echo start | sudo tee /sys/class/remoteproc/\(remote.name)/state"])
+    }
+
+    // MARK: RD402
+    static func installFirmware(for remote: RemoteProcessor?) -> Remedy {
+        Remedy("Install the firmware file under /lib/firmware with the name the remoteproc expects (or write the right name to its firmware attribute), then start it.",
+               commands: remote.map { ["ls -l /lib/firmware/\($0.firmware ?? "")", "echo start | sudo tee /sys/class/remoteproc/\($0.name)/state"] } ?? [])
+    }
+
+    // MARK: RD403
+    static let addResourceTable = Remedy("Link the firmware with a .resource_table section that declares the rpmsg vdev and its vrings.")
+
+    // MARK: RD404
+    static let enableRpmsgNode = Remedy(
+        "Boot with the device tree (or overlay) that enables the rpmsg node, with its vdev-nums, vrings, mailbox and reserved memory."
+    )
+
+    // MARK: RD501
+    static let splitMessages = Remedy("Split messages into payloads of at most 496 bytes: virtio rpmsg buffers are 512 bytes with a 16-byte header.")
+
+    // MARK: RD502
+    static let fixRemoteReceivePath = Remedy(
+        "Fix the remote's receive path: it must return buffers and kick the host (check its interrupt and mailbox setup). Until then blocking writes wait 15 s for a buffer; use O_NONBLOCK to fail fast with EAGAIN, and `rpmsg-doctor probe` to tell whether it still happens."
+    )
+
+    // MARK: RD503
+    static let keepEndpointOpen = Remedy(
+        "The remote answers an old or destroyed address: keep your endpoint open while you expect answers, or use a fixed src (>= 1024) the firmware knows."
+    )
+
+    // MARK: RD504
+    static let freeSourceAddress = Remedy("Use src RPMSG_ADDR_ANY (0xffffffff) for a dynamic address, or a free one of 1024 or above.")
+    static let sourceAboveStaticRange = Remedy(
+        "Addresses below 1024 can clash with channels the kernel or other drivers create; prefer RPMSG_ADDR_ANY or an address of 1024 or above."
+    )
+
+    // MARK: RD505
+    static func answerTheSender(src: RpmsgAddress?, probeArguments: String) -> Remedy {
+        let sender = src.flatMap { $0.isAny ? nil : "src \($0.hex)" } ?? "the address the kernel gave your endpoint, shown in the remote's receive path"
+        return Remedy(
+            "The remote takes the messages but sends nothing back: check that its endpoint answers to the sender's address (\(sender)), that it is not waiting for another message first, and that it does not stall after the first message.",
+            commands: ["rpmsg-doctor probe --expect none" + probeArguments]
+        )
+    }
+
+    // MARK: RD506
+    static func checkEcho(onlyOtherData: Bool, probeArguments: String) -> Remedy {
+        onlyOtherData
+            ? Remedy("If the firmware answers with data of its own, that is normal: probe with --expect reply.",
+                     commands: ["rpmsg-doctor probe --expect reply" + probeArguments])
+            : Remedy("The remote damages messages: check its buffer sizes (it must not copy into a smaller buffer) and that it echoes from the buffer it received.")
+    }
+
+    // MARK: RD507
+    static let restartRemote = Remedy(
+        "Restart or recover the remote, then reopen the endpoint: an endpoint whose channel or remote is gone fails with EPIPE. The kernel log says what the rpmsg bus saw at that moment.",
+        commands: ["dmesg | grep -iE 'rpmsg|remoteproc' | tail"]
+    )
+
+    // MARK: RD901
+    static let readKernelLog = Remedy("Run again with sudo, or as a user with CAP_SYSLOG, to include the kernel log.", commands: ["sudo rpmsg-doctor scan"])
+
+    // MARK: RD902
+    static let attachSnapshot = Remedy(
+        "What depends on these paths is left out. Missing or malformed sysfs attributes can also mean a vendor kernel with another layout: attach a snapshot to your report.",
+        commands: ["rpmsg-doctor snapshot -o rpmsg-snapshot.json"]
+    )
+}
