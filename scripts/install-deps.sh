@@ -3,16 +3,28 @@
 set -euo pipefail
 
 packages=(libudev-dev pkg-config)
+pip_packages=()
 if [ "${1:-}" = "--tests" ]; then
     packages+=(udev util-linux)
+    # The Python modules of the tests: Debian's packages for Debian's own python3 (its pip refuses to
+    # install there), pip for any other python3 (a venv, pyenv).
+    command -v python3 >/dev/null || packages+=(python3)
+    for module in pytest jsonschema; do
+        python3 -c "import $module" 2>/dev/null && continue
+        if ! command -v python3 >/dev/null || [ "$(python3 -c 'import sys; print(sys.prefix)')" = /usr ]; then
+            packages+=("python3-$module")
+        else
+            pip_packages+=("$module")
+        fi
+    done
 fi
 
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
-if [ "${1:-}" = "--tests" ] && ! python3 -c "import pytest" 2>/dev/null; then
-    python3 -m pip install -q pytest
+if [ ${#pip_packages[@]} -gt 0 ]; then
+    python3 -m pip install -q "${pip_packages[@]}"
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
