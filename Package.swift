@@ -17,9 +17,16 @@ let package = Package(
             providers: [.apt(["libudev-dev"])]
         ),
         .target(name: "CRpmsg"),
+        .executableTarget(name: "FindingPagesGenerator"),
+        .plugin(
+            name: "EmbedFindingPages",
+            capability: .buildTool(),
+            dependencies: ["FindingPagesGenerator"]
+        ),
         .target(
             name: "RpmsgDoctorCore",
-            dependencies: ["CLibudev", "CRpmsg"]
+            dependencies: ["CLibudev", "CRpmsg"],
+            plugins: ["EmbedFindingPages"]
         ),
         .executableTarget(
             name: "RpmsgDoctorCLI",

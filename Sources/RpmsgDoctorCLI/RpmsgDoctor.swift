@@ -8,10 +8,10 @@ struct RpmsgDoctor: ParsableCommand {
         abstract: "Find out why Linux cannot talk to a remote core over RPMsg.",
         discussion: """
         Exit codes: 0 no error found, 1 errors found, 2 input could not be read (--root, --from, output file), 64 usage error.
-        Every finding has a code (RD101, ...) explained in docs/findings/.
+        Every finding has a code (RD101, ...): `rpmsg-doctor explain RD101` explains it, `rpmsg-doctor explain` lists them.
         """,
         version: ToolVersion.number,
-        subcommands: [Scan.self, ProbeCommand.self, TakeSnapshot.self, UdevRuleCommand.self],
+        subcommands: [Scan.self, ProbeCommand.self, TakeSnapshot.self, UdevRuleCommand.self, Explain.self],
         defaultSubcommand: Scan.self
     )
 }

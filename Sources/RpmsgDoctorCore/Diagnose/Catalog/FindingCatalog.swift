@@ -9,6 +9,9 @@ public struct SeverityPolicy: Equatable, Sendable {
     public static func varies(_ allowed: Severity..., on reason: String) -> SeverityPolicy { SeverityPolicy(allowed: allowed, varies: reason) }
 
     public var usual: Severity { allowed[0] }
+
+    /// "error", or "warning/error" when it varies (the usual one first).
+    public var text: String { allowed.map(\.rawValue).joined(separator: "/") }
 }
 
 /// Who raises a code: scan from the state of the system, probe from what happened when it sent messages.

@@ -1,0 +1,29 @@
+import ArgumentParser
+import RpmsgDoctorCore
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the page that explains a finding code, or list every code.",
+        discussion: """
+        Examples:
+          rpmsg-doctor explain RD101
+          rpmsg-doctor explain          # every code: severity, who raises it, title
+        """
+    )
+
+    @Argument(help: ArgumentHelp("A finding code such as RD101.", valueName: "CODE"))
+    var code: String?
+
+    func run() throws {
+        guard let code else {
+            print(CatalogListing.lines().joined(separator: "\n"))
+            return
+        }
+        guard let finding = FindingCode(code: code), let page = finding.pageText else {
+            printToStandardError("rpmsg-doctor: no finding code \(TerminalSafe.text(code)); the codes are:")
+            printToStandardError(CatalogListing.lines().joined(separator: "\n"))
+            throw ExitCode(64)
+        }
+        print(page, terminator: page.hasSuffix("\n") ? "" : "\n")
+    }
+}
