@@ -89,7 +89,7 @@ struct ProbeCommand: ParsableCommand {
             return report
         }
         if json {
-            print(try JSONOutput.encode(report))
+            print(try JSONDocument.encode(report))
         } else {
             print(ProbeText(report, style: Style(enabled: standardOutputWantsColor())).render(), terminator: "")
         }

@@ -25,7 +25,7 @@ struct Scan: ParsableCommand {
         try reportingInputErrors {
             let report = ScanReport(snapshot: try source.read(), intent: endpoint.intent)
             if json {
-                print(try JSONOutput.encode(report))
+                print(try JSONDocument.encode(report))
             } else {
                 print(TextReport(report, style: Style(enabled: standardOutputWantsColor())).render(), terminator: "")
             }

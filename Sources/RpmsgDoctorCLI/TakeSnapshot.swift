@@ -27,7 +27,7 @@ struct TakeSnapshot: ParsableCommand {
                     throw InputError(message: error.description)
                 }
             } else {
-                print(try JSONOutput.encode(snapshot))
+                print(try JSONDocument.encode(snapshot))
             }
         }
     }

@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func jsonReportHasTheDocumentedShape() throws {
-        let json = try JSONOutput.encode(ScanReport(snapshot: SnapshotBuilders.canonical(), intent: Intent(control: "/dev/rpmsg_ctrl0", dst: RpmsgAddress(30))))
+        let json = try JSONDocument.encode(ScanReport(snapshot: SnapshotBuilders.canonical(), intent: Intent(control: "/dev/rpmsg_ctrl0", dst: RpmsgAddress(30))))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(object["schemaVersion"] as? Int == Snapshot.currentSchemaVersion)
         #expect(object["inventory"] is [String: Any])

@@ -13,7 +13,7 @@ extension SystemReader {
             let ancestry = SysfsAncestry(resolvedPath: resolved, ownName: name)
             let devNumber = optionalAttribute(resolved + "dev")
             let node = deviceNode(sysfsDevice: resolved, name: name, owners: owners)
-            if SysfsAncestry.isNumbered(name, prefix: "rpmsg_ctrl") {
+            if KernelNames.isNumbered(name, prefix: "rpmsg_ctrl") {
                 devices.controls.append(ControlDevice(
                     name: name, sysfsPath: resolved.description, devNumber: devNumber, virtio: ancestry.virtio,
                     remoteProcessor: ancestry.remoteProcessor, hostChannel: ancestry.hostChannel, node: node

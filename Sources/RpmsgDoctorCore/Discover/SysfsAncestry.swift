@@ -13,7 +13,7 @@ struct SysfsAncestry: Equatable {
 
     init(resolvedPath: SysPath, ownName: String? = nil) {
         let names = resolvedPath.components.map { DisplayText.decode($0) }
-        let virtioIndex = names.lastIndex(where: { Self.isNumbered($0, prefix: "virtio") })
+        let virtioIndex = names.lastIndex(where: { KernelNames.isNumbered($0, prefix: "virtio") })
         if let virtioIndex {
             let virtioName = names[virtioIndex]
             virtio = virtioName
@@ -25,15 +25,7 @@ struct SysfsAncestry: Equatable {
                 hostChannel = names[virtioIndex + 1]
             }
         }
-        remoteProcessor = names.last(where: { Self.isNumbered($0, prefix: "remoteproc") })
-        control = names.dropLast().last(where: { Self.isNumbered($0, prefix: "rpmsg_ctrl") })
+        remoteProcessor = names.last(where: { KernelNames.isNumbered($0, prefix: "remoteproc") })
+        control = names.dropLast().last(where: { KernelNames.isNumbered($0, prefix: "rpmsg_ctrl") })
     }
-
-    static func isNumbered(_ name: String, prefix: String) -> Bool {
-        name.hasPrefix(prefix) && name.count > prefix.count && name.dropFirst(prefix.count).allSatisfy(\.isASCIIDigit)
-    }
-}
-
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
 }

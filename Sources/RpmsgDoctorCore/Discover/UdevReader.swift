@@ -1,8 +1,6 @@
 import CLibudev
 
 extension SystemReader {
-    static let rulesDirectories = ["/etc/udev/rules.d", "/run/udev/rules.d", "/lib/udev/rules.d", "/usr/lib/udev/rules.d"]
-
     /// What udev alone knows: rules files are read below the root; the udev database only on the live system.
     func udevState() -> UdevState {
         let running = fs.exists(SysPath("/run/udev/control"))
@@ -12,7 +10,7 @@ extension SystemReader {
 
     private func rulesFilesMentioningRpmsg() -> [UdevRulesFile] {
         var files: [UdevRulesFile] = []
-        for directory in Self.rulesDirectories {
+        for directory in KernelNames.udevRulesDirectories {
             let dir = SysPath(directory)
             for entry in entries(dir) where DisplayText.decode(entry).hasSuffix(".rules") {
                 let path = dir.appending(entry)

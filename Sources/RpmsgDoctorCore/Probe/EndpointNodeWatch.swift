@@ -9,7 +9,7 @@ struct EndpointNodeWatch {
 
     /// The endpoint device that appeared since `before`.
     func newEndpoint(since before: Set<String>) -> String? {
-        classDeviceNames().subtracting(before).filter { SysfsAncestry.isNumbered($0, prefix: "rpmsg") }.sorted().first
+        classDeviceNames().subtracting(before).filter { KernelNames.isNumbered($0, prefix: "rpmsg") }.sorted().first
     }
 
     struct ReadyNode {

@@ -40,7 +40,7 @@ public enum SnapshotFile {
 
     public static func save(_ snapshot: Snapshot, to path: String) throws(SnapshotFileError) {
         do {
-            try Data((try JSONOutput.encode(snapshot) + "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try Data((try JSONDocument.encode(snapshot) + "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
         }

@@ -54,14 +54,20 @@ public struct UdevRuleInstallation {
         if root == "/" {
             if !context.isRoot { problems.append(.needsRoot(command: options.commandLine + " --install")) }
             if context.udevadm == nil { problems.append(.udevadmMissing) }
-        } else if !isDirectory(root) {
-            problems.append(.rootMissing(root))
         }
-        if !force, FileManager.default.fileExists(atPath: targetPath),
-           (try? String(contentsOfFile: targetPath, encoding: .utf8))?.hasPrefix(RpmsgUdevRules.signature) != true {
+        guard let fs = try? RootedFileSystem(root: root), case .success(let top) = fs.status(SysPath("/"), followLinks: true), top.kind == .directory else {
+            return problems + [.rootMissing(root)]
+        }
+        let target = SysPath(RpmsgUdevRules.installPath)
+        if !force, case .success = fs.status(target), !Self.isOurs(fs.read(target, limit: RpmsgUdevRules.signature.utf8.count)) {
             problems.append(.foreignFile(targetPath))
         }
         return problems
+    }
+
+    private static func isOurs(_ content: Result<[UInt8], ReadError>) -> Bool {
+        guard case .success(let bytes) = content else { return false }
+        return bytes.starts(with: RpmsgUdevRules.signature.utf8)
     }
 
     /// What `--install` would do, changing nothing.
@@ -96,10 +102,5 @@ public struct UdevRuleInstallation {
     private func remainingSteps(unrun: [[String]]) -> [String] {
         let user = root == "/" ? context.user : nil
         return RemainingSteps.list(group: options.group, user: user, root: root, reloadCommands: udevadmCommands, pending: unrun)
-    }
-
-    private func isDirectory(_ path: String) -> Bool {
-        var directory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
 }

@@ -14,7 +14,7 @@ struct PermissionRule: DiagnosisRule {
         evidence += nodes.map { "\($0.node.path): \($0.node.ownershipText)" }
         let rules = snapshot.udev.rulesFiles
         evidence.append(rules.isEmpty
-            ? "no udev rules file in \(SystemReader.rulesDirectories.joined(separator: ", ")) mentions rpmsg"
+            ? "no udev rules file in \(KernelNames.udevRulesDirectories.joined(separator: ", ")) mentions rpmsg"
             : "udev rules that mention rpmsg: " + rules.map(\.path).joined(separator: ", "))
         return [Finding(
             .permissionDenied,

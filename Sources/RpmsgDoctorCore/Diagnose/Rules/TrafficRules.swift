@@ -32,7 +32,7 @@ struct TrafficLogRule: DiagnosisRule {
 
     /// "virtio0" from "virtio_rpmsg_bus virtio0: msg received with no recipient".
     static func virtioName(inLogLine line: String) -> String? {
-        line.split(whereSeparator: { $0 == " " || $0 == ":" }).map(String.init).first { SysfsAncestry.isNumbered($0, prefix: "virtio") }
+        line.split(whereSeparator: { $0 == " " || $0 == ":" }).map(String.init).first { KernelNames.isNumbered($0, prefix: "virtio") }
     }
 }
 

@@ -1,0 +1,10 @@
+/// How the kernel and udev name things, which discovery, diagnosis and the probe all rely on.
+public enum KernelNames {
+    /// "virtio1" is numbered with prefix "virtio"; "virtio", "virtio1a" and "virtio-mmio" are not.
+    public static func isNumbered(_ name: String, prefix: String) -> Bool {
+        name.hasPrefix(prefix) && name.count > prefix.count && name.dropFirst(prefix.count).allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// Where udev reads rules files from, in its order of precedence.
+    public static let udevRulesDirectories = ["/etc/udev/rules.d", "/run/udev/rules.d", "/lib/udev/rules.d", "/usr/lib/udev/rules.d"]
+}
