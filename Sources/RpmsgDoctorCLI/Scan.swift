@@ -23,7 +23,7 @@ struct Scan: ParsableCommand {
 
     func run() throws {
         try reportingInputErrors {
-            let report = ScanReport(snapshot: try source.read(), intent: endpoint.intent)
+            let report = ScanReport(snapshot: try source.read(), intent: endpoint.intent, origin: source.origin)
             if json {
                 print(try JSONDocument.encode(report))
             } else {

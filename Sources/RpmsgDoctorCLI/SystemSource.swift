@@ -13,6 +13,9 @@ struct SystemSource: ParsableArguments {
         if root != nil && from != nil { throw ValidationError("--root and --from cannot be used together") }
     }
 
+    /// How the report names what it read, when that is not the snapshot's own source.
+    var origin: String? { from.map { "snapshot \($0)" } }
+
     func read() throws -> Snapshot {
         if let from {
             do {

@@ -1,36 +1,13 @@
 """The rpmsg-doctor command with bad input: each ends in a clear message and a documented exit code."""
 
 import json
-import os
-import shutil
 import subprocess
 
 import pytest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.path.join(REPO, ".build", "debug")
-DOCTOR = os.environ.get("RPMSG_DOCTOR", os.path.join(BUILD, "rpmsg-doctor"))
-FIXTURE = os.path.join(BUILD, "rpmsg-doctor-fixture")
+from cli import FIXTURE, doctor
+
 USAGE, UNREADABLE = 64, 2
-
-
-def doctor(*arguments, timeout=60):
-    return subprocess.run([DOCTOR, *arguments], capture_output=True, text=True, timeout=timeout)
-
-
-@pytest.fixture
-def board():
-    """A fixture board made by rpmsg-doctor-fixture; removed afterwards."""
-    made = []
-
-    def make(recipe):
-        root = subprocess.run([FIXTURE, recipe], capture_output=True, text=True, check=True).stdout.strip()
-        made.append(root)
-        return root
-
-    yield make
-    for root in made:
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_missing_root(tmp_path):

@@ -5,18 +5,13 @@ import copy
 import json
 import os
 import pathlib
-import shutil
-import subprocess
 
 import jsonschema
 import pytest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.path.join(REPO, ".build", "debug")
-DOCTOR = os.environ.get("RPMSG_DOCTOR", os.path.join(BUILD, "rpmsg-doctor"))
-FIXTURE = os.path.join(BUILD, "rpmsg-doctor-fixture")
+from cli import EXAMPLE, REPO, doctor
+
 SCHEMAS = os.path.join(REPO, "docs", "schema")
-EXAMPLE = os.path.join(REPO, "examples", "imx8qm-wrong-ctrl.json")
 KINDS = ("scan", "snapshot", "probe")
 RECIPES = ("imx8qm-canonical", "mainline-6.1", "mainline-6.1-reversed", "mainline-6.0", "mainline-5.15", "mainline-5.10",
            "ti-5.10", "nxp-5.10", "hostile-names", "malformed-attributes")
@@ -55,10 +50,6 @@ def assert_valid(kind, document):
     assert not found, f"not a valid {kind} document:\n" + "\n".join(found[:20])
 
 
-def doctor(*arguments, timeout=60):
-    return subprocess.run([DOCTOR, *arguments], capture_output=True, text=True, timeout=timeout)
-
-
 def json_output(*arguments, exit_codes=(0, 1)):
     result = doctor(*arguments)
     assert result.returncode in exit_codes, (arguments, result.returncode, result.stderr)
@@ -68,21 +59,6 @@ def json_output(*arguments, exit_codes=(0, 1)):
 def read_json(path):
     with open(path) as file:
         return json.load(file)
-
-
-@pytest.fixture
-def board():
-    """A fixture board made by rpmsg-doctor-fixture; removed afterwards."""
-    made = []
-
-    def make(recipe):
-        root = subprocess.run([FIXTURE, recipe], capture_output=True, text=True, check=True).stdout.strip()
-        made.append(root)
-        return root
-
-    yield make
-    for root in made:
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -2,6 +2,8 @@
 public struct ScanReport: Codable, Equatable, Sendable {
     public var schemaVersion: Int
     public var generator: String
+    /// What was read: "live", "root DIR", or "snapshot FILE" for a snapshot read back (its own `source` says where it was taken).
+    public var origin: String
     public var intent: Intent
     public var inventory: Snapshot
     public var findings: [Finding]
@@ -13,10 +15,11 @@ public struct ScanReport: Codable, Equatable, Sendable {
         public var info: Int
     }
 
-    public init(snapshot: Snapshot, intent: Intent = Intent()) {
+    public init(snapshot: Snapshot, intent: Intent = Intent(), origin: String? = nil) {
         let findings = Diagnosis.findings(for: snapshot, intent: intent)
         self.schemaVersion = Snapshot.currentSchemaVersion
         self.generator = ToolVersion.description
+        self.origin = origin ?? snapshot.source
         self.intent = intent
         self.inventory = snapshot
         self.findings = findings

@@ -12,7 +12,7 @@ public struct TextReport {
         let snapshot = report.inventory
         let user = snapshot.user
         var lines = [
-            "\(report.generator)  kernel \(TerminalSafe.text(snapshot.system.kernelRelease ?? "unknown"))  source \(TerminalSafe.text(snapshot.source))  uid \(user.uid)"
+            "\(report.generator)  kernel \(TerminalSafe.text(snapshot.system.kernelRelease ?? "unknown"))  source \(TerminalSafe.text(report.origin))  uid \(user.uid)"
                 + (user.userName.map { "(\(TerminalSafe.text($0)))" } ?? ""),
             "",
         ]
