@@ -49,4 +49,34 @@ import Testing
         #expect(try snapshot.tty("ttyRPMSG30").devNumber != nil)
         #expect(snapshot.system.characterMajors.map(\.name) == ["ttyRPMSG30", "rpmsg"])
     }
+
+    @Test func tiAnnouncedChrdevChannelIsWhatApplicationsTalkTo() throws {
+        let snapshot = try scan { try Recipes.ti5_10() }
+        let channel = try snapshot.channel("virtio1.rpmsg_chrdev.-1.14")
+        #expect(channel.role == .announced)
+        let findings = Diagnosis.findings(for: snapshot, intent: Intent(control: "/dev/rpmsg_ctrl1", dst: RpmsgAddress(14)))
+        #expect(findings.filter { $0.severity != .info }.isEmpty, "a healthy TI board: \(findings.ids())")
+        let route = try #require(Diagnosis.findings(for: snapshot, intent: Intent(service: "rpmsg_chrdev")).first(.route))
+        #expect(route.summary.contains("/dev/rpmsg_ctrl0"))
+    }
+
+    @Test func aRemoteWhoseOnlyChannelIsChrdevHasAnnounced() throws {
+        let snapshot = try scan { try Recipes.ti5_10() }
+        var crashed = snapshot
+        crashed.channels.removeAll { $0.virtio == "virtio0" }
+        crashed.controlDevices.removeAll { $0.virtio == "virtio0" }
+        crashed.endpointDevices = []
+        let findings = Diagnosis.findings(for: crashed, intent: Intent(control: "/dev/rpmsg_ctrl1", dst: RpmsgAddress(14)))
+        #expect(findings.first(.nothingAnnounced) == nil, "virtio1 still has its announced rpmsg_chrdev channel")
+        #expect(findings.first(.notAnnounced) == nil)
+    }
+
+    @Test func theLocalControlHostIsNotAChannel() {
+        let host = Channel(deviceName: "virtio0.rpmsg_ctrl.0.0", name: "rpmsg_ctrl", src: RpmsgAddress(0), dst: RpmsgAddress(0), sysfsPath: "/x")
+        let olderHost = Channel(deviceName: "virtio0.rpmsg_chrdev.0.0", name: "rpmsg_chrdev", sysfsPath: "/x")
+        let announced = Channel(deviceName: "virtio0.rpmsg_chrdev.-1.14", name: "rpmsg_chrdev", src: .any, dst: RpmsgAddress(14), sysfsPath: "/x")
+        #expect(host.role == .control)
+        #expect(olderHost.role == .control)
+        #expect(announced.role == .announced)
+    }
 }

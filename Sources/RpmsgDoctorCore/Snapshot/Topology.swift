@@ -91,12 +91,20 @@ public struct Channel: Codable, Equatable, Sendable {
     public var remoteProcessor: String?
     public var sysfsPath: String
 
+    /// By what the kernel says, not by name alone: the ctrl host Linux makes for itself (`virtio0.rpmsg_ctrl.0.0`,
+    /// `virtio0.rpmsg_chrdev.0.0`) has src and dst 0, while a remote that announces `rpmsg_chrdev` (TI firmware,
+    /// `virtio0.rpmsg_chrdev.-1.14`) made a channel with its own address, which applications talk to.
     public var role: Role {
         switch name {
         case "rpmsg_ns": .nameService
-        case "rpmsg_ctrl", "rpmsg_chrdev": .control
+        case "rpmsg_ctrl", "rpmsg_chrdev": isLocalControlHost ? .control : .announced
         default: .announced
         }
+    }
+
+    private var isLocalControlHost: Bool {
+        if let src, let dst { return src.value == 0 && dst.value == 0 }
+        return deviceName.hasSuffix(".0.0")
     }
 }
 
