@@ -36,6 +36,13 @@ let scanFindingCases: [ScanFindingCase] = [
     ScanFindingCase(code: .controlNumbering, raisedBy: { with(B.canonical()) }, notRaisedBy: { with(B.healthy()) }),
     ScanFindingCase(code: .endpointOnWrongVirtio, raisedBy: { with(B.canonical()) },
                     notRaisedBy: { with(B.canonical()) { $0.endpointDevices = [B.endpoint(0, through: B.control(1, on: 1), name: "demo", src: 2, dst: 30)] } }),
+    ScanFindingCase(code: .noControlForVirtio,
+                    raisedBy: { with(B.canonical(), Intent(service: "rpmsg-openamp-demo-channel")) { $0.controlDevices.removeAll { $0.virtio == "virtio1" } } },
+                    notRaisedBy: { with(B.canonical(), Intent(service: "rpmsg-openamp-demo-channel")) { snapshot in
+                        snapshot.controlDevices.removeAll { $0.virtio == "virtio1" }
+                        snapshot.ttys = [RpmsgTTY(name: "ttyRPMSG30", sysfsPath: "/sys/class/tty/ttyRPMSG30", devNumber: "234:0",
+                                                  hostChannel: snapshot.channels[0].deviceName, virtio: "virtio1", node: B.node("ttyRPMSG30", dev: "234:0"))]
+                    } }),
     ScanFindingCase(code: .unknownControl, raisedBy: { with(B.canonical(), Intent(control: "/dev/rpmsg_ctrl7")) },
                     notRaisedBy: { with(B.canonical(), Intent(control: "rpmsg_ctrl1")) }),
     ScanFindingCase(code: .permissionDenied, raisedBy: { with(B.canonical()) },

@@ -5,6 +5,8 @@ struct TopologyIndex {
     private let channelsByDst: [RpmsgAddress: [Channel]]
     private let channelsByVirtio: [String: [Channel]]
     private let controlsByVirtio: [String: [ControlDevice]]
+    private let endpointsByChannel: [String: [EndpointDevice]]
+    private let ttysByChannel: [String: [RpmsgTTY]]
 
     /// Builds the lookups once: rules ask them for every endpoint and channel, which must stay linear.
     init(snapshot: Snapshot) {
@@ -13,6 +15,8 @@ struct TopologyIndex {
         channelsByDst = Dictionary(grouping: announcedChannels.filter { $0.dst != nil }, by: { $0.dst! })
         channelsByVirtio = Dictionary(grouping: announcedChannels.filter { $0.virtio != nil }, by: { $0.virtio! })
         controlsByVirtio = Dictionary(grouping: snapshot.controlDevices.filter { $0.virtio != nil }, by: { $0.virtio! })
+        endpointsByChannel = Dictionary(grouping: snapshot.endpointDevices.filter { $0.hostChannel != nil && $0.control == nil }, by: { $0.hostChannel! })
+        ttysByChannel = Dictionary(grouping: snapshot.ttys.filter { $0.hostChannel != nil }, by: { $0.hostChannel! })
     }
 
     func controls(on virtio: String?) -> [ControlDevice] {
@@ -25,6 +29,11 @@ struct TopologyIndex {
 
     func channels(matchingDst dst: RpmsgAddress) -> [Channel] {
         channelsByDst[dst] ?? []
+    }
+
+    /// Endpoint devices (rpmsg-raw, TI's rpmsg_chrdev) and ttys a driver made for the channel itself.
+    func devicesBound(to channel: Channel) -> [String] {
+        (endpointsByChannel[channel.deviceName] ?? []).map(\.node.path) + (ttysByChannel[channel.deviceName] ?? []).map(\.node.path)
     }
 
     func channels(named name: String) -> [Channel] {

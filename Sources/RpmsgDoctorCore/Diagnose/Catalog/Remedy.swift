@@ -20,6 +20,10 @@ extension Remedy {
                       commands: ["rpmsg-doctor scan --ctrl \(control.node.path) --dst \(dst?.hex ?? "ANY")"])
     }
 
+    static func useChannelDevice(_ path: String) -> Remedy {
+        Remedy("Open \(path): its driver made it for this channel and sends to the channel's address. To create endpoints of your own on this virtio device, it needs a control device: see `\(FindingCode.noControlDevices.explainCommand)`.")
+    }
+
     // MARK: RD101
     static func wrongControl(used control: ControlDevice, right: [ControlDevice], rightList: String, target: Channel) -> Remedy {
         guard let first = right.first else {

@@ -2,7 +2,7 @@
 
 /// What the user named (`--ctrl`, `--dst`, `--service`): how to reach it, or why it cannot be reached.
 struct IntentRule: DiagnosisRule {
-    let codes: Set<FindingCode> = [.route, .wrongControl, .notAnnounced, .unknownControl]
+    let codes: Set<FindingCode> = [.route, .wrongControl, .notAnnounced, .noControlForVirtio, .unknownControl]
 
     func findings(in context: DiagnosisContext) -> [Finding] {
         let index = context.index
@@ -69,12 +69,33 @@ struct IntentRule: DiagnosisRule {
         )
     }
 
+    /// The ctrl of the channel's virtio device; without one, the devices a driver made for the channel itself;
+    /// without those, nothing on this system can reach it, and what the user means to do cannot work.
     private static func route(to channel: Channel, _ index: TopologyIndex) -> Finding {
         let controls = index.controls(on: channel.virtio)
+        let ownDevices = index.devicesBound(to: channel)
+        if controls.isEmpty, !ownDevices.isEmpty {
+            return Finding(
+                .route, "\(channel.label) has no control device, but is reached through \(ownDevices.joined(separator: " or "))",
+                evidence: ["channel: \(channel.sysfsPath)", "driver: \(channel.driver ?? "none")"] + ownDevices.map { "\($0): made by \(channel.driver ?? "its driver") for this channel" },
+                remedy: .useChannelDevice(ownDevices[0])
+            )
+        }
+        guard !controls.isEmpty else { return unreachable(channel, index) }
         return Finding(
             .route, "\(channel.label) is reached through \(index.controlList(on: channel.virtio))",
             evidence: ["channel: \(channel.sysfsPath)"] + controls.map { "/sys/class/rpmsg/\($0.name) -> \($0.sysfsPath)" },
             remedy: .route(controls: controls, dst: channel.dst)
+        )
+    }
+
+    static func unreachable(_ channel: Channel, _ index: TopologyIndex) -> Finding {
+        Finding(
+            .noControlForVirtio, "Nothing on this system can reach \(channel.label): \(channel.virtio ?? "its virtio device") has no control device, and no driver made a device for the channel",
+            evidence: [channel.sysfsPath, "driver: \(channel.driver ?? "none")"]
+                + (index.snapshot.controlDevices.isEmpty ? ["no rpmsg control device at all"]
+                    : index.snapshot.controlDevices.map { "\($0.node.path) belongs to \($0.virtio ?? "no virtio device")" }),
+            remedy: .controlOnChannelVirtio
         )
     }
 }
