@@ -98,6 +98,36 @@ import Testing
         #expect(finding.commands.first?.contains("rpmsg_tty") == true)
     }
 
+    @Test func rawChannelWithoutRpmsgCharLoadedSaysWhichModule() throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.channels[0].driver = nil
+        snapshot.endpointDevices = []
+        snapshot.drivers = [BusDriver(name: "rpmsg_ctrl"), BusDriver(name: "rpmsg_ns")]
+        snapshot.system.loadedModules = ["rpmsg_ctrl", "virtio_rpmsg_bus"]
+        let finding = try #require(Diagnosis.findings(for: snapshot).first(.channelWithoutDriver))
+        #expect(finding.severity == .warning)
+        #expect(finding.summary.contains("rpmsg_chrdev, which binds it, is not loaded (module rpmsg_char)"))
+        #expect(finding.evidence.contains("/proc/modules: no rpmsg_char"))
+        #expect(finding.evidence.contains("modalias: rpmsg:rpmsg-raw"))
+        #expect(finding.commands.first == "sudo modprobe rpmsg_char")
+    }
+
+    @Test func rawChannelBeforeRpmsgCharKnewItIsOnlyANote() throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.system.kernelRelease = "5.15.0"
+        snapshot.channels[0].driver = nil
+        snapshot.endpointDevices = []
+        #expect(try #require(Diagnosis.findings(for: snapshot).first(.channelWithoutDriver)).severity == .info)
+    }
+
+    @Test func nearMissOfAnUnloadedDriverLoadsItFirst() throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.channels.append(SnapshotBuilders.channel("rpmsg-tty-channel", dst: 1026, on: 0))
+        let finding = try #require(Diagnosis.findings(for: snapshot).first(.channelWithoutDriver))
+        #expect(finding.severity == .warning)
+        #expect(finding.commands.first == "sudo modprobe rpmsg_tty")
+    }
+
     @Test func unboundChannelWithAnOwnNameIsOnlyANote() throws {
         var snapshot = SnapshotBuilders.healthy()
         snapshot.channels.append(SnapshotBuilders.channel("my-service", dst: 40, on: 0))

@@ -53,7 +53,8 @@ extension FindingCode {
                          severity: .varies(.error, .warning, on: "error; warning while ttys or rpmsg-raw endpoint devices still work there"), source: .scan)
         case .channelWithoutDriver:
             CatalogEntry(title: "Channel with no driver bound",
-                         severity: .varies(.info, .warning, on: "info; warning when the name is close to a driver's"), source: .scan)
+                         severity: .varies(.info, .warning, on: "info; warning when the name is close to a driver's, or when the driver that binds it is not loaded or did not bind"),
+                         source: .scan)
         case .noNameService: CatalogEntry(title: "The remote does not offer the name service", severity: .always(.warning), source: .scan)
         case .nothingAnnounced: CatalogEntry(title: "The remote announced no channel", severity: .always(.warning), source: .scan)
         case .remoteNotRunning:

@@ -143,10 +143,21 @@ extension Remedy {
     // MARK: RD304
     static let ownEndpoint = Remedy("Nothing binds this name, which is normal when your application creates its own endpoint through the control device.")
 
-    static func bindDriver(_ driver: String, to channel: Channel) -> Remedy {
+    static func loadModule(_ module: String) -> Remedy {
+        let autoload = module == "rpmsg_char"
+            ? " Before mid-2025 rpmsg_char's module alias covered only rpmsg_chrdev, so a remote announcing rpmsg-raw does not load it by itself."
+            : ""
+        return Remedy("Load the module (or build it in): the driver then binds the channel and makes its device." + autoload,
+                      commands: ["sudo modprobe \(module)", "echo \(module) | sudo tee /etc/modules-load.d/\(module).conf"])
+    }
+
+    /// `loading` names the module to load first when the driver is not registered.
+    static func bindDriver(_ driver: String, to channel: Channel, loading module: String? = nil) -> Remedy {
         Remedy("Driver matching compares the whole name: rename the channel in the firmware, or force the driver with driver_override.",
-               commands: ["echo \(driver) | sudo tee \(channel.sysfsPath)/driver_override",
-                          "echo '\(channel.deviceName)' | sudo tee /sys/bus/rpmsg/drivers/\(driver)/bind"])
+               commands: (module.map { ["sudo modprobe \($0)"] } ?? []) + [
+                   "echo \(driver) | sudo tee \(channel.sysfsPath)/driver_override",
+                   "echo '\(channel.deviceName)' | sudo tee /sys/bus/rpmsg/drivers/\(driver)/bind",
+               ])
     }
 
     // MARK: RD305

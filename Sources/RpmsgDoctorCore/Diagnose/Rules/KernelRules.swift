@@ -68,35 +68,41 @@ struct NoNameServiceRule: DiagnosisRule {
 struct ChannelWithoutDriverRule: DiagnosisRule {
     let codes: Set<FindingCode> = [.channelWithoutDriver]
 
-    /// Channel names that known drivers bind, in a fixed order. rpmsg_chrdev binds rpmsg-raw only from 5.18.
-    static func knownDriverIDs(_ system: SystemContext) -> [(driver: String, id: String)] {
-        var ids = [
-            ("rpmsg_tty", "rpmsg-tty"),
-            ("imx_rpmsg_tty", "rpmsg-virtual-tty-channel"),
-            ("imx_rpmsg_tty", "rpmsg-virtual-tty-channel-1"),
-            ("imx_rpmsg_tty", "rpmsg-openamp-demo-channel"),
-            ("rpmsg_client_sample", "rpmsg-client-sample"),
-        ]
-        if system.kernelIsAtLeast(5, 18) != false { ids.insert(("rpmsg_chrdev", "rpmsg-raw"), at: 0) }
-        return ids
-    }
-
     func findings(in context: DiagnosisContext) -> [Finding] {
         guard context.rpmsgBusPresent else { return [] }
-        return context.index.announcedChannels.filter { $0.driver == nil }.map { finding($0, context.index) }
+        return context.index.announcedChannels.filter { $0.driver == nil }.map { finding($0, context) }
     }
 
-    private func finding(_ channel: Channel, _ index: TopologyIndex) -> Finding {
-        let registered = index.snapshot.drivers.map(\.name)
-        let nearMiss = Self.knownDriverIDs(index.snapshot.system).first { driver, id in
-            registered.contains(driver) && id != channel.name && (channel.name.hasPrefix(id) || id.hasPrefix(channel.name))
-        }
-        let evidence = ["\(channel.sysfsPath)/driver: missing", "rpmsg drivers registered: \(registered.isEmpty ? "none" : registered.joined(separator: ", "))"]
-        if let nearMiss {
+    private func finding(_ channel: Channel, _ context: DiagnosisContext) -> Finding {
+        let index = context.index
+        let system = context.snapshot.system
+        let registered = context.snapshot.drivers.map(\.name)
+        let known = RpmsgDriverID.known(on: system)
+        var evidence = ["\(channel.sysfsPath)/driver: missing", "modalias: rpmsg:\(channel.name)",
+                        "rpmsg drivers registered: \(registered.isEmpty ? "none" : registered.joined(separator: ", "))"]
+        if let exact = known.first(where: { $0.name == channel.name }) {
+            evidence.append("\(exact.driver) binds \"\(exact.name)\" (\(exact.source))")
+            guard registered.contains(exact.driver) else {
+                if !system.loadedModules.isEmpty { evidence.append("/proc/modules: no \(exact.module)") }
+                return Finding(
+                    .channelWithoutDriver, severity: .warning,
+                    "Channel \(channel.label) has no driver: \(exact.driver), which binds it, is not loaded (module \(exact.module))",
+                    evidence: evidence, remedy: .loadModule(exact.module)
+                )
+            }
             return Finding(
                 .channelWithoutDriver, severity: .warning,
-                "Channel \(channel.label) has no driver: its name is close to \"\(nearMiss.id)\", which \(nearMiss.driver) binds",
-                evidence: evidence, remedy: .bindDriver(nearMiss.driver, to: channel)
+                "Channel \(channel.label) has no driver, though \(exact.driver), which binds it, is registered",
+                evidence: evidence + (channel.driverOverride.map { ["driver_override: \($0)"] } ?? []),
+                remedy: .bindDriver(exact.driver, to: channel)
+            )
+        }
+        if let nearMiss = known.first(where: { $0.name != channel.name && (channel.name.hasPrefix($0.name) || $0.name.hasPrefix(channel.name)) }) {
+            return Finding(
+                .channelWithoutDriver, severity: .warning,
+                "Channel \(channel.label) has no driver: its name is close to \"\(nearMiss.name)\", which \(nearMiss.driver) binds",
+                evidence: evidence,
+                remedy: .bindDriver(nearMiss.driver, to: channel, loading: registered.contains(nearMiss.driver) ? nil : nearMiss.module)
             )
         }
         return Finding(
