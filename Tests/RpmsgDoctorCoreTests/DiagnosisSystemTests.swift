@@ -236,7 +236,7 @@ import Testing
         snapshot.kernelLog.lines.append("[    9.0] virtio_rpmsg_bus virtio1: msg received with no recipient")
         let finding = try #require(Diagnosis.findings(for: snapshot).first(.noRecipient))
         #expect(!finding.evidence.contains { $0.contains("/dev/rpmsg0") }, "rpmsg0 is on virtio0")
-        #expect(TrafficLogRule.virtioName(inLogLine: "virtio_rpmsg_bus virtio1: msg received with no recipient") == "virtio1")
+        #expect(KernelLogLine("[    9.0] virtio_rpmsg_bus virtio1: msg received with no recipient").device == "virtio1")
     }
 
     @Test func resourceTableErrorOfOneRemoteNextToAWorkingOne() throws {
@@ -257,3 +257,76 @@ import Testing
         #expect(try #require(findings.first(.partlyUnreadable)).evidence == ["/sys/class/remoteproc/remoteproc0/state: permission denied"])
     }
 }
+
+/// The vendor boards of the field notes whose trouble shows only in the kernel log.
+@Suite struct DiagnosisKernelLogTests {
+    static func withLog(_ snapshot: Snapshot, _ lines: String...) -> Snapshot {
+        var snapshot = snapshot
+        snapshot.kernelLog.lines += lines
+        return snapshot
+    }
+
+    @Test func imx8mmWithoutReservedMemoryIsNoLongerSilent() throws {
+        let snapshot = Self.withLog(SnapshotBuilders.remoteDown(),
+                                    "[    1.2] imx-rpmsg b8000000.rpmsg: No vring buffer.",
+                                    "[    1.2] imx-rpmsg: probe of b8000000.rpmsg failed with error -12")
+        let findings = Diagnosis.findings(for: snapshot)
+        let memory = try #require(findings.first(.sharedMemoryMissing))
+        #expect(memory.severity == .error)
+        #expect(memory.summary.contains("b8000000.rpmsg"))
+        #expect(memory.evidence.contains("[    1.2] imx-rpmsg b8000000.rpmsg: No vring buffer."))
+        #expect(memory.evidence.contains { $0.contains("drivers/rpmsg/imx_rpmsg.c") })
+        let probe = try #require(findings.first(.transportProbeFailed))
+        #expect(probe.evidence.first == "[    1.2] imx-rpmsg: probe of b8000000.rpmsg failed with error -12")
+    }
+
+    @Test func newerDriverCoreWordingOfAProbeFailure() throws {
+        let snapshot = Self.withLog(SnapshotBuilders.remoteDown(), "[    2.0] imx-rproc imx8mp-cm7: probe with driver imx-rproc failed with error -16")
+        #expect(try #require(Diagnosis.findings(for: snapshot).first(.transportProbeFailed)).summary.contains("imx8mp-cm7"))
+    }
+
+    @Test func imx8xKickTimeoutsAfterBootaux() throws {
+        let snapshot = Self.withLog(SnapshotBuilders.canonical(),
+                                    "[   30.1] imx-rproc imx8x-cm4: imx_rproc_kick: failed (3, err:-62)",
+                                    "[   30.2] imx-rproc imx8x-cm4: imx_rproc_kick: failed (3, err:-62)")
+        let finding = try #require(Diagnosis.findings(for: snapshot).first(.remoteNotNotified))
+        #expect(finding.severity == .error)
+        #expect(finding.evidence.filter { $0.contains("imx_rproc_kick") }.count == 2)
+    }
+
+    @Test func aFirmwareErrorIsOverOnceTheSameRemoteCameUp() {
+        let snapshot = Self.withLog(SnapshotBuilders.remoteDown(),
+                                    "[    3.0] remoteproc remoteproc0: request_firmware failed: -2",
+                                    "[    9.0] remoteproc remoteproc0: remote processor m4 is now up")
+        #expect(Diagnosis.findings(for: snapshot).first(.firmwareLoadFailed) == nil)
+    }
+
+    @Test func aFirmwareErrorOfAnotherRemoteStays() {
+        let snapshot = Self.withLog(SnapshotBuilders.remoteDown(),
+                                    "[    3.0] remoteproc remoteproc1: request_firmware failed: -2",
+                                    "[    9.0] remoteproc remoteproc0: remote processor m4 is now up")
+        #expect(Diagnosis.findings(for: snapshot).first(.firmwareLoadFailed) != nil)
+    }
+
+    @Test func tiIpcOnlyWithoutTheResourceTableRegion() throws {
+        let snapshot = Self.withLog(SnapshotBuilders.remoteDown(),
+                                    "[    4.0] k3-r5-rproc 78000000.r5f: memory-region #1 does not exist, loaded rsc table can't be found")
+        let finding = try #require(Diagnosis.findings(for: snapshot).first(.noResourceTable))
+        #expect(finding.fix.contains("memory-region"))
+    }
+
+    @Test func signedFirmwareOnlyOnST() throws {
+        let snapshot = Self.withLog(SnapshotBuilders.remoteDown(), "[    2.0] stm32-rproc 10000000.m4: Support of signed firmware only")
+        let finding = try #require(Diagnosis.findings(for: snapshot).first(.firmwareLoadFailed))
+        #expect(finding.fix.contains("st,stm32mp1-m4"))
+    }
+
+    @Test(arguments: KernelLogPattern.all.map(\.example))
+    func everyPatternsLineIsKeptByDiscoveryAndMatched(example: String) throws {
+        #expect(KernelLog.isRelevant(example), "discovery would drop it")
+        let line = KernelLogLine("[    1.000000] " + example)
+        let pattern = try #require(KernelLogPattern.all.first { $0.matches(line) })
+        #expect(pattern.example == example, "an earlier pattern takes this line")
+    }
+}
+

@@ -93,6 +93,23 @@ let scanFindingCases: [ScanFindingCase] = [
     ScanFindingCase(code: .rpmsgNodeDisabled,
                     raisedBy: { with(B.remoteDown()) { $0.deviceTree = [DeviceTreeNode(path: "/rpmsg", compatible: ["fsl,imx8qm-rpmsg"], status: "disabled")] } },
                     notRaisedBy: { with(B.remoteDown()) { $0.deviceTree = [DeviceTreeNode(path: "/sound-rpmsg", compatible: ["fsl,imx8mm-rpmsg-audio"], status: "disabled")] } }),
+    ScanFindingCase(code: .remoteNotNotified, raisedBy: { with(B.healthy(), Intent(), logLine("imx-rproc imx8x-cm4: imx_rproc_kick: failed (3, err:-62)")) },
+                    notRaisedBy: { with(B.healthy()) { snapshot in
+                        logLine("imx-rproc imx8x-cm4: imx_rproc_kick: failed (3, err:-62)")(&snapshot)
+                        logLine("remoteproc remoteproc0: remote processor imx-rproc is now attached")(&snapshot)
+                    } }),
+    ScanFindingCase(code: .sharedMemoryMissing, raisedBy: { with(B.remoteDown(), Intent(), logLine("imx-rpmsg b8000000.rpmsg: No vring buffer.")) },
+                    notRaisedBy: { with(B.healthy(), Intent(), logLine("imx-rpmsg 90000000.rpmsg: No vring buffer.")) }),
+    ScanFindingCase(code: .transportProbeFailed, raisedBy: { with(B.remoteDown(), Intent(), logLine("imx-rpmsg: probe of b8000000.rpmsg failed with error -12")) },
+                    notRaisedBy: { with(B.remoteDown(), Intent(), logLine("fsl-sai: probe of 30010000.sai failed with error -517")) }),
+    ScanFindingCase(code: .duplicateVirtioTransport,
+                    raisedBy: { with(B.remoteDown(), Intent(), logLine("sysfs: cannot create duplicate filename '/bus/platform/devices/rproc-virtio.0'")) },
+                    notRaisedBy: { with(B.remoteDown(), Intent(), logLine("sysfs: cannot create duplicate filename '/bus/platform/devices/30a20000.i2c'")) }),
+    ScanFindingCase(code: .staleVrings, raisedBy: { with(B.healthy(), Intent(), logLine("remoteproc remoteproc0: data not found for vqid=1")) },
+                    notRaisedBy: { with(B.healthy()) { snapshot in
+                        logLine("remoteproc remoteproc0: data not found for vqid=1")(&snapshot)
+                        logLine("remoteproc remoteproc0: remote processor ff9a0000.rf5ss:r5f_0 is now up")(&snapshot)
+                    } }),
     ScanFindingCase(code: .messageTooBig, raisedBy: { with(B.healthy(), Intent(), logLine("rpmsg_chrdev virtio0.rpmsg-raw.-1.1024: message is too big (600)")) },
                     notRaisedBy: { with(B.healthy()) }),
     ScanFindingCase(code: .remoteNotConsuming, raisedBy: { with(B.healthy(), Intent(), logLine("virtio_rpmsg_bus virtio0: timeout waiting for a tx buffer")) },
@@ -101,6 +118,8 @@ let scanFindingCases: [ScanFindingCase] = [
                     notRaisedBy: { with(B.healthy()) }),
     ScanFindingCase(code: .addressTaken, raisedBy: { with(B.canonical(), Intent(control: "/dev/rpmsg_ctrl1", dst: RpmsgAddress(30), src: .nameService)) },
                     notRaisedBy: { with(B.canonical(), Intent(control: "/dev/rpmsg_ctrl1", dst: RpmsgAddress(30), src: RpmsgAddress(1030))) }),
+    ScanFindingCase(code: .inboundMessageTooBig, raisedBy: { with(B.healthy(), Intent(), logLine("virtio_rpmsg_bus virtio0: inbound msg too big: (1024, 512)")) },
+                    notRaisedBy: { with(B.healthy()) }),
     ScanFindingCase(code: .kernelLogUnreadable, raisedBy: { with(B.healthy()) { $0.kernelLog = KernelLog(source: "/dev/kmsg", readable: false, reason: "permission denied") } },
                     notRaisedBy: { with(B.healthy()) }),
     ScanFindingCase(code: .partlyUnreadable,

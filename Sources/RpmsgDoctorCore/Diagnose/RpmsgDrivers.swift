@@ -7,27 +7,35 @@ struct RpmsgDriverID {
     let module: String
     /// The channel name in the driver's id table.
     let name: String
-    /// The first mainline release whose driver binds this name, when it is not every release.
-    let since: (major: Int, minor: Int)?
+    /// The mainline releases whose driver binds this name: from `since`, before `until`.
+    var since: (major: Int, minor: Int)?
+    var until: (major: Int, minor: Int)?
+    /// Whose kernels carry the driver when mainline does not (or only as a sample): there, a missing driver is no fault.
+    var onlyIn: String?
     let source: String
 
     static let all: [RpmsgDriverID] = [
-        // drivers/rpmsg/rpmsg_char.c: id_table { "rpmsg-raw" } from 5.18 (channel-bound /dev/rpmsgN).
         RpmsgDriverID(driver: "rpmsg_chrdev", module: "rpmsg_char", name: "rpmsg-raw", since: (5, 18), source: "drivers/rpmsg/rpmsg_char.c"),
-        // Before 5.13 mainline, and TI's kernels, bind the remote's "rpmsg_chrdev" channel.
-        RpmsgDriverID(driver: "rpmsg_chrdev", module: "rpmsg_char", name: "rpmsg_chrdev", since: nil, source: "drivers/rpmsg/rpmsg_char.c (TI, and mainline before 5.13)"),
-        // drivers/tty/rpmsg_tty.c: id_table { "rpmsg-tty" }, from 5.16.
+        RpmsgDriverID(driver: "rpmsg_chrdev", module: "rpmsg_char", name: "rpmsg_chrdev", until: (5, 13), onlyIn: "TI's",
+                      source: "drivers/rpmsg/rpmsg_char.c (mainline before 5.13, TI kernels)"),
         RpmsgDriverID(driver: "rpmsg_tty", module: "rpmsg_tty", name: "rpmsg-tty", since: (5, 16), source: "drivers/tty/rpmsg_tty.c"),
-        // NXP's drivers/tty/imx_rpmsg_tty.c (vendor kernels).
-        RpmsgDriverID(driver: "imx_rpmsg_tty", module: "imx_rpmsg_tty", name: "rpmsg-virtual-tty-channel", since: nil, source: "drivers/tty/imx_rpmsg_tty.c (NXP)"),
-        RpmsgDriverID(driver: "imx_rpmsg_tty", module: "imx_rpmsg_tty", name: "rpmsg-virtual-tty-channel-1", since: nil, source: "drivers/tty/imx_rpmsg_tty.c (NXP)"),
-        RpmsgDriverID(driver: "imx_rpmsg_tty", module: "imx_rpmsg_tty", name: "rpmsg-openamp-demo-channel", since: nil, source: "drivers/tty/imx_rpmsg_tty.c (NXP)"),
-        // samples/rpmsg/rpmsg_client_sample.c (CONFIG_SAMPLE_RPMSG_CLIENT).
-        RpmsgDriverID(driver: "rpmsg_client_sample", module: "rpmsg_client_sample", name: "rpmsg-client-sample", since: nil, source: "samples/rpmsg/rpmsg_client_sample.c"),
+        RpmsgDriverID(driver: "imx_rpmsg_tty", module: "imx_rpmsg_tty", name: "rpmsg-virtual-tty-channel", onlyIn: "NXP's", source: "drivers/tty/imx_rpmsg_tty.c (NXP)"),
+        RpmsgDriverID(driver: "imx_rpmsg_tty", module: "imx_rpmsg_tty", name: "rpmsg-virtual-tty-channel-1", onlyIn: "NXP's", source: "drivers/tty/imx_rpmsg_tty.c (NXP)"),
+        RpmsgDriverID(driver: "imx_rpmsg_tty", module: "imx_rpmsg_tty", name: "rpmsg-openamp-demo-channel", onlyIn: "NXP's", source: "drivers/tty/imx_rpmsg_tty.c (NXP)"),
+        RpmsgDriverID(driver: "rpmsg_client_sample", module: "rpmsg_client_sample", name: "rpmsg-client-sample", onlyIn: "sample-enabled",
+                      source: "samples/rpmsg/rpmsg_client_sample.c (CONFIG_SAMPLE_RPMSG_CLIENT)"),
     ]
 
-    /// The ids this kernel's drivers can have, in a fixed order.
+    /// Whether this kernel's own drivers bind the name, so that a channel of that name without a driver is a fault.
+    func isExpected(on system: SystemContext) -> Bool {
+        guard onlyIn == nil || until != nil else { return false }
+        let afterStart = since.map { system.kernelIsAtLeast($0.major, $0.minor) != false } ?? true
+        let beforeEnd = until.map { system.kernelIsAtLeast($0.major, $0.minor) != true } ?? true
+        return afterStart && beforeEnd
+    }
+
+    /// Names a driver of this kernel (or of the vendor's) may bind: every vendor's, and mainline's where the kernel has it.
     static func known(on system: SystemContext) -> [RpmsgDriverID] {
-        all.filter { id in id.since.map { system.kernelIsAtLeast($0.major, $0.minor) != false } ?? true }
+        all.filter { $0.onlyIn != nil || $0.isExpected(on: system) }
     }
 }

@@ -3,10 +3,6 @@ import Glibc
 #endif
 
 extension SystemReader {
-    static let kernelLogKeywords = [
-        "rpmsg", "remoteproc", "rproc", "vring", "vdev", "resource table",
-        "no recipient", "tx buffer", "idr_alloc", "MU-RPMSG", "mu clock", "mailbox",
-    ]
     static let kernelLogLineLimit = 400
 
     /// rpmsg-related records from /dev/kmsg (below a root it may be a regular file of records in the same format).
@@ -24,9 +20,7 @@ extension SystemReader {
         case .success(let lines):
             records = lines
         }
-        let relevant = records.compactMap(Self.message(ofKmsgRecord:)).filter { message in
-            Self.kernelLogKeywords.contains(where: message.contains)
-        }
+        let relevant = records.compactMap(Self.message(ofKmsgRecord:)).filter(KernelLog.isRelevant)
         return KernelLog(source: path.description, readable: true, lines: Array(relevant.suffix(Self.kernelLogLineLimit)))
     }
 

@@ -44,6 +44,16 @@ public struct KernelLog: Codable, Equatable, Sendable {
     /// rpmsg, virtio and remoteproc related messages, oldest first.
     public var lines: [String] = []
 
+    /// What makes a kernel message rpmsg-related: only those are kept in a snapshot.
+    static let keywords = [
+        "rpmsg", "remoteproc", "rproc", "vring", "vdev", "resource table", "carveout", "kick", "mbox",
+        "no recipient", "tx buffer", "idr_alloc", "MU-RPMSG", "mu clock", "mailbox",
+    ]
+
+    static func isRelevant(_ message: String) -> Bool {
+        keywords.contains(where: message.contains)
+    }
+
 }
 
 public struct DeviceTreeNode: Codable, Equatable, Sendable {

@@ -65,6 +65,11 @@ extension FindingCode {
         case .rpmsgNodeDisabled:
             CatalogEntry(title: "rpmsg device-tree node disabled or without virtio devices",
                          severity: .varies(.error, .warning, on: "error for a disabled node; warning for the log-only form"), source: .scan)
+        case .remoteNotNotified: CatalogEntry(title: "The remote is not notified: kick or mailbox failures", severity: .always(.error), source: .scan)
+        case .sharedMemoryMissing: CatalogEntry(title: "No shared memory for the vrings and buffers", severity: .always(.error), source: .scan)
+        case .transportProbeFailed: CatalogEntry(title: "A driver of the rpmsg transport failed to probe", severity: .always(.error), source: .scan)
+        case .duplicateVirtioTransport: CatalogEntry(title: "Two remote processors' virtio transports collide", severity: .always(.error), source: .scan)
+        case .staleVrings: CatalogEntry(title: "The remote restarted on stale vrings", severity: .always(.warning), source: .scan)
         case .messageTooBig:
             CatalogEntry(title: "A message over the 496-byte payload limit",
                          severity: .varies(.warning, .error, on: "warning from the log; error from probe"), source: .both)
@@ -81,6 +86,7 @@ extension FindingCode {
             CatalogEntry(title: "Answers are not the echo of what was sent",
                          severity: .varies(.error, .warning, on: "error; warning when every wrong answer is other data"), source: .probe)
         case .remoteGone: CatalogEntry(title: "The remote went away", severity: .always(.error), source: .probe)
+        case .inboundMessageTooBig: CatalogEntry(title: "The remote sent a message longer than Linux's buffers", severity: .always(.warning), source: .scan)
         case .kernelLogUnreadable: CatalogEntry(title: "Kernel log not readable", severity: .always(.info), source: .scan)
         case .partlyUnreadable: CatalogEntry(title: "Some of the system could not be read", severity: .always(.info), source: .scan)
         }

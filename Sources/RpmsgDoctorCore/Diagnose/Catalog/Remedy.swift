@@ -143,6 +143,10 @@ extension Remedy {
     // MARK: RD304
     static let ownEndpoint = Remedy("Nothing binds this name, which is normal when your application creates its own endpoint through the control device.")
 
+    static func optionalDriver(_ id: RpmsgDriverID) -> Remedy {
+        Remedy("Nothing on this kernel binds this name, which is normal when your application creates its own endpoint through the control device. \(id.onlyIn ?? "Other") kernels have \(id.driver) (module \(id.module)) for it, if you expected its device.")
+    }
+
     static func loadModule(_ module: String) -> Remedy {
         let autoload = module == "rpmsg_char"
             ? " Before mid-2025 rpmsg_char's module alias covered only rpmsg_chrdev, so a remote announcing rpmsg-raw does not load it by itself."
@@ -190,9 +194,44 @@ extension Remedy {
     // MARK: RD403
     static let addResourceTable = Remedy("Link the firmware with a .resource_table section that declares the rpmsg vdev and its vrings.")
 
+    static let signFirmware = Remedy(
+        "Sign the firmware for OP-TEE with the vendor's signing tool, or boot a device tree whose remoteproc node loads plain ELF files (ST: compatible st,stm32mp1-m4 instead of st,stm32mp1-m4-tee)."
+    )
+    static let addResourceTableRegion = Remedy(
+        "In IPC-only mode the core was started by the boot loader and Linux reads its resource table from the second memory-region of the core's device-tree node: add it as the board device trees of the SDK do, or let remoteproc load the firmware."
+    )
+
     // MARK: RD404
     static let enableRpmsgNode = Remedy(
         "Boot with the device tree (or overlay) that enables the rpmsg node, with its vdev-nums, vrings, mailbox and reserved memory."
+    )
+
+    // MARK: RD405
+    static let fixMailbox = Remedy(
+        "Check the mailbox the remote is signalled through: the remoteproc node's mboxes and mbox-names in the device tree, the MU or IPCC node enabled and clocked, and that the remote side uses the same channels. After a U-Boot bootaux start, attach (or let remoteproc start the firmware) so both sides agree on the mailbox state.",
+        commands: ["dmesg | grep -iE 'mbox|mailbox|kick|MU'"]
+    )
+
+    // MARK: RD406
+    static let reserveSharedMemory = Remedy(
+        "Declare the vring and buffer carveouts (vdev0vring0, vdev0vring1, vdev0buffer, or the vendor's rpmsg region) as reserved-memory with no-map, inside RAM that exists on this board and overlapping nothing, and reference them from the remoteproc or rpmsg node's memory-region.",
+        commands: ["cat /proc/iomem", "ls /proc/device-tree/reserved-memory"]
+    )
+
+    // MARK: RD407
+    static let readProbeError = Remedy(
+        "The error number says why (-12 ENOMEM: its memory regions; -16 EBUSY: another driver holds the mailbox, e.g. the legacy imx_rpmsg node and imx_rproc both enabled; -517 EPROBE_DEFER left: a supplier never came). Fix the device-tree node the driver probes.",
+        commands: ["dmesg | grep -iE 'rpmsg|rproc'"]
+    )
+
+    // MARK: RD408
+    static let uniqueVirtioTransport = Remedy(
+        "The kernel names every remote's rproc-virtio device the same: it needs the fix that gives them automatic ids (\"remoteproc: core: Auto select rproc-virtio device id\", around 6.1). Update the kernel, or run one remote with rpmsg."
+    )
+
+    // MARK: RD409
+    static let restartBothSides = Remedy(
+        "A remote restarted alone keeps using the vring state of its previous life: restart it through remoteproc (stop, then start) so Linux rebuilds the vrings, and make the firmware restore its resource table on start."
     )
 
     // MARK: RD501
@@ -235,6 +274,11 @@ extension Remedy {
     static let restartRemote = Remedy(
         "Restart or recover the remote, then reopen the endpoint: an endpoint whose channel or remote is gone fails with EPIPE. The kernel log says what the rpmsg bus saw at that moment.",
         commands: ["dmesg | grep -iE 'rpmsg|remoteproc' | tail"]
+    )
+
+    // MARK: RD508
+    static let matchBufferSizes = Remedy(
+        "Make the remote's buffer size and count match Linux's (512-byte buffers; the vring sizes of the resource table), and invalidate the remote's data cache before it reads a buffer Linux wrote."
     )
 
     // MARK: RD901

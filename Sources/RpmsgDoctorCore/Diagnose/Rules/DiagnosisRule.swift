@@ -28,8 +28,8 @@ enum RuleRegistry {
         IntentRule(), EndpointOnWrongVirtioRule(), ControlNumberingRule(),
         PermissionRule(), NodeMissingRule(), NodeMismatchRule(), ContainerRule(), EndpointBusyRule(), UdevNotAppliedRule(),
         NoRpmsgBusRule(), NoControlRule(), NoNameServiceRule(), ChannelWithoutDriverRule(),
-        RemoteNotRunningRule(), FirmwareLoadRule(), ResourceTableRule(), RpmsgNodeDisabledRule(), NothingAnnouncedRule(),
-        TrafficLogRule(), IntendedSourceRule(),
+        RemoteNotRunningRule(), RpmsgNodeDisabledRule(), NothingAnnouncedRule(),
+        KernelLogRule(), IntendedSourceRule(),
         KernelLogUnreadableRule(), PartlyUnreadableRule(),
     ]
 }

@@ -82,6 +82,12 @@ struct ChannelWithoutDriverRule: DiagnosisRule {
                         "rpmsg drivers registered: \(registered.isEmpty ? "none" : registered.joined(separator: ", "))"]
         if let exact = known.first(where: { $0.name == channel.name }) {
             evidence.append("\(exact.driver) binds \"\(exact.name)\" (\(exact.source))")
+            if !registered.contains(exact.driver), !exact.isExpected(on: system) {
+                return Finding(
+                    .channelWithoutDriver, "Channel \(channel.label) has no driver bound: \(index.controls(on: channel.virtio).isEmpty ? "its virtio device has no control device" : "reach it through \(index.controlList(on: channel.virtio))")",
+                    evidence: evidence, remedy: .optionalDriver(exact)
+                )
+            }
             guard registered.contains(exact.driver) else {
                 if !system.loadedModules.isEmpty { evidence.append("/proc/modules: no \(exact.module)") }
                 return Finding(
@@ -97,7 +103,11 @@ struct ChannelWithoutDriverRule: DiagnosisRule {
                 remedy: .bindDriver(exact.driver, to: channel)
             )
         }
-        if let nearMiss = known.first(where: { $0.name != channel.name && (channel.name.hasPrefix($0.name) || $0.name.hasPrefix(channel.name)) }) {
+        let nearMiss = known.first { id in
+            (registered.contains(id.driver) || id.isExpected(on: system)) && id.name != channel.name
+                && (channel.name.hasPrefix(id.name) || id.name.hasPrefix(channel.name))
+        }
+        if let nearMiss {
             return Finding(
                 .channelWithoutDriver, severity: .warning,
                 "Channel \(channel.label) has no driver: its name is close to \"\(nearMiss.name)\", which \(nearMiss.driver) binds",

@@ -22,36 +22,6 @@ struct RemoteNotRunningRule: DiagnosisRule {
     }
 }
 
-struct FirmwareLoadRule: DiagnosisRule {
-    let codes: Set<FindingCode> = [.firmwareLoadFailed]
-
-    func findings(in context: DiagnosisContext) -> [Finding] {
-        let remotes = context.snapshot.remoteProcessors
-        let remoteStillDown = remotes.isEmpty || remotes.contains { !$0.isUp }
-        guard remoteStillDown, let lines = context.log.matches("Direct firmware load", "failed to load", "Boot failed", "request_firmware failed") else { return [] }
-        return [Finding(
-            .firmwareLoadFailed, "The kernel could not load the remote's firmware",
-            evidence: lines + remotes.map { "\($0.name): firmware \($0.firmware ?? "?"), state \($0.state ?? "?")" },
-            remedy: .installFirmware(for: remotes.first { !$0.isUp })
-        )]
-    }
-}
-
-struct ResourceTableRule: DiagnosisRule {
-    let codes: Set<FindingCode> = [.noResourceTable]
-
-    func findings(in context: DiagnosisContext) -> [Finding] {
-        let snapshot = context.snapshot
-        let remoteWithoutVirtio = snapshot.remoteProcessors.contains { remote in !snapshot.virtioDevices.contains { $0.remoteProcessor == remote.name } }
-        // remoteproc core: "no resource table found for this firmware"; imx_rproc, rcar_rproc: "No resource table in elf".
-        guard snapshot.virtioDevices.isEmpty || remoteWithoutVirtio, let lines = context.log.matches("no resource table") else { return [] }
-        return [Finding(
-            .noResourceTable, "The firmware has no resource table, so no virtio device (and no rpmsg) was created",
-            evidence: lines, remedy: .addResourceTable
-        )]
-    }
-}
-
 struct RpmsgNodeDisabledRule: DiagnosisRule {
     let codes: Set<FindingCode> = [.rpmsgNodeDisabled]
 
