@@ -330,3 +330,34 @@ import Testing
     }
 }
 
+
+/// Remote cores by their platform device, since imx_rproc names every core "imx-rproc".
+@Suite struct RemoteIdentityTests {
+    static func core(_ path: String, state: String, firmware: String = "unknown") -> RemoteProcessor {
+        RemoteProcessor(name: String(path.split(separator: "/").last!), sysfsPath: path, processorName: "imx-rproc", state: state, firmware: firmware)
+    }
+
+    @Test func coresAreNamedByTheirPlatformDevice() throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.remoteProcessors = [Self.core("/sys/devices/platform/imx8mp-cm7/remoteproc/remoteproc0", state: "offline", firmware: "m7.elf"),
+                                     Self.core("/sys/devices/platform/soc@0/21170000.dsp/remoteproc/remoteproc1", state: "running")]
+        #expect(snapshot.remoteProcessors.map(\.platformDevice) == ["imx8mp-cm7", "21170000.dsp"])
+        let finding = try #require(Diagnosis.findings(for: snapshot).first(.remoteNotRunning))
+        #expect(finding.summary == "remoteproc0 (imx8mp-cm7) is offline")
+        let text = TextReport(ScanReport(snapshot: snapshot), style: Style(enabled: false)).render()
+        #expect(text.contains("remoteproc0  device=imx8mp-cm7 name=imx-rproc state=offline"))
+    }
+
+    @Test(arguments: ["attached", "detached"])
+    func aCoreTheBootLoaderStartedIsHealthy(state: String) {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.remoteProcessors = [Self.core("/sys/devices/platform/imx93-cm33/remoteproc/remoteproc0", state: state)]
+        #expect(Diagnosis.findings(for: snapshot).filter { $0.severity != .info }.isEmpty)
+    }
+
+    @Test func aRemoteprocOutsideAPlatformDeviceKeepsItsName() {
+        let remote = RemoteProcessor(name: "remoteproc0", sysfsPath: "/sys/class/remoteproc/remoteproc0", processorName: "m4")
+        #expect(remote.platformDevice == nil)
+        #expect(remote.label == "remoteproc0 (m4)")
+    }
+}

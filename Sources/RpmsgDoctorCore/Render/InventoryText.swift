@@ -25,7 +25,7 @@ struct InventoryText {
         let groups = Dictionary(grouping: snapshot.virtioDevices, by: { $0.remoteProcessor ?? $0.transportParent ?? "" })
         for remote in snapshot.remoteProcessors {
             lines.append(style.bold(remote.name) + "  " + fields([
-                ("name", remote.processorName), ("state", remote.state), ("firmware", remote.firmware), ("recovery", remote.recovery),
+                ("device", remote.platformDevice), ("name", remote.processorName), ("state", remote.state), ("firmware", remote.firmware), ("recovery", remote.recovery),
             ]))
             for virtio in groups[remote.name] ?? [] { lines += virtioLines(virtio) }
         }

@@ -51,6 +51,23 @@ public struct RemoteProcessor: Codable, Equatable, Sendable {
     public var firmware: String?
     public var recovery: String?
 
+    /// The platform device the core hangs under ("imx8mp-cm7", "78000000.r5f"): what tells cores apart where every
+    /// remoteproc has the same name (imx_rproc calls each "imx-rproc").
+    public var platformDevice: String? {
+        let components = sysfsPath.split(separator: "/")
+        guard components.starts(with: ["sys", "devices"]), let index = components.lastIndex(of: "remoteproc"), index > 2,
+              components.last.map(String.init) == name else { return nil }
+        return String(components[index - 1])
+    }
+
+    /// "remoteproc0 (imx8mp-cm7)", or with the remoteproc's own name where the platform device is unknown.
+    public var label: String {
+        "\(name) (\(platformDevice ?? processorName ?? "remote processor"))"
+    }
+
+    /// Running, or attached to a core a boot loader started (its firmware then reads "unknown"), or left running
+    /// on its own after a detach: none of these is a fault.
+    public var isUp: Bool { ["running", "attached", "detached"].contains(state ?? "") }
 }
 
 public struct VirtioDevice: Codable, Equatable, Sendable {

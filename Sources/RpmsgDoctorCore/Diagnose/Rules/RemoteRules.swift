@@ -1,9 +1,5 @@
 // Failure modes 7, 9, 10, 11 and 22: the remote core is not up, or never set up rpmsg.
 
-extension RemoteProcessor {
-    var isUp: Bool { ["running", "attached"].contains(state ?? "") }
-}
-
 struct RemoteNotRunningRule: DiagnosisRule {
     let codes: Set<FindingCode> = [.remoteNotRunning]
 
@@ -13,7 +9,7 @@ struct RemoteNotRunningRule: DiagnosisRule {
             let crashed = state == "crashed"
             return Finding(
                 .remoteNotRunning, severity: crashed ? .error : .warning,
-                "\(remote.name) (\(remote.processorName ?? "remote processor")) is \(state)" + (crashed ? ": its endpoints are gone or stalled until it is recovered" : ""),
+                "\(remote.label) is \(state)" + (crashed ? ": its endpoints are gone or stalled until it is recovered" : ""),
                 evidence: ["\(remote.sysfsPath)/state: \(state)", "firmware: \(remote.firmware ?? "?")", "recovery: \(remote.recovery ?? "?")"]
                     + (context.log.matches("crash", "recover") ?? []),
                 remedy: .startRemote(remote, crashed: crashed)
