@@ -83,8 +83,7 @@ struct ProbeCommand: ParsableCommand {
         let report: ProbeReport = try reportingInputErrors {
             let snapshot = try SystemSource.discover(root: "/")
             let counter = LiveCounter(total: count)
-            let runner = ProbeRunner(options: try makeOptions(), snapshot: snapshot, fs: try RootedFileSystem(), progress: counter?.update)
-            let report = runner.run()
+            let report = Probe.run(try makeOptions(), snapshot: snapshot, fs: try RootedFileSystem(), progress: counter?.update)
             counter?.finish()
             return report
         }
@@ -93,7 +92,7 @@ struct ProbeCommand: ParsableCommand {
         } else {
             print(ProbeText(report, style: Style(enabled: standardOutputWantsColor())).render(), terminator: "")
         }
-        if let interrupted = report.interrupted { throw ExitCode(interrupted == "SIGINT" ? 130 : 143) }
+        if let interrupted = report.interrupted { throw ExitCode(interrupted.exitStatus) }
         if !report.passed { throw ExitCode.findingsWithErrors }
     }
 }

@@ -79,3 +79,23 @@ import Testing
         #expect(ProbeOptions(target: target, size: 8, expectation: .none).validationError() == nil)
     }
 }
+
+/// The exchange loop builds each message in one buffer; it must send exactly the frames the options describe.
+@Suite struct ProbeMessageBufferTests {
+    @Test(arguments: [
+        ProbeOptions(target: .service("x"), size: 64),
+        ProbeOptions(target: .service("x"), size: 496),
+        ProbeOptions(target: .service("x"), size: 16),
+        ProbeOptions(target: .service("x"), payload: Array("hello".utf8)),
+        ProbeOptions(target: .service("x"), payload: Array("status?".utf8), expectation: .reply),
+        ProbeOptions(target: .service("x"), size: 8, expectation: .none),
+        ProbeOptions(target: .service("x"), size: 100, expectation: .reply),
+    ])
+    func messagesBuiltInPlaceAreTheFrames(options: ProbeOptions) {
+        let messages = ProbeMessage(options: options)
+        for sequence: UInt32 in [0, 1, 7, 255, 1000, 65_537] {
+            #expect(Array(messages.fill(sequence)) == options.message(sequence), "message \(sequence)")
+        }
+        #expect(messages.count == options.message(0).count)
+    }
+}

@@ -1,10 +1,13 @@
 /// Finds the endpoint device the kernel made for RPMSG_CREATE_EPT_IOCTL and waits for its /dev node.
-struct EndpointNodeWatch {
-    let fs: RootedFileSystem
+struct EndpointNodeWatch<Devices: ProbeDevices, Clock: ProbeClock> {
+    let devices: Devices
+    let clock: Clock
+
+    /// How often the node is looked for while it is not there yet.
+    static var pollMilliseconds: Double { 5 }
 
     func classDeviceNames() -> Set<String> {
-        guard case .success(let names) = fs.list(SysPath("/sys/class/rpmsg")) else { return [] }
-        return Set(names.map { DisplayText.decode($0) })
+        devices.classDeviceNames()
     }
 
     /// The endpoint device that appeared since `before`.
@@ -12,32 +15,35 @@ struct EndpointNodeWatch {
         classDeviceNames().subtracting(before).filter { KernelNames.isNumbered($0, prefix: "rpmsg") }.sorted().first
     }
 
-    struct ReadyNode {
+    struct ReadyNode: Equatable {
         var path: String
         var milliseconds: Int
         /// Whether a running udevd had handled the device (its rules applied) by then.
         var handledByUdev: Bool?
     }
 
+    enum Wait: Equatable {
+        case ready(ReadyNode)
+        case missing
+        case interrupted(ProbeSignal)
+    }
+
     /// Waits until /dev/NAME is a character device with the kernel's numbers and, when udevd runs, until udev
     /// has handled it: devtmpfs makes the node root-only, and udev applies the rules' group and mode a moment later.
-    func waitForNode(_ name: String, timeoutMilliseconds: Int, signals: SignalWatch) -> ReadyNode? {
-        let start = MonotonicClock.now()
+    func waitForNode(_ name: String, timeoutMilliseconds: Int) -> Wait {
+        let start = clock.now()
         let deadline = start + Double(timeoutMilliseconds) / 1000
-        let expected = (try? fs.attribute(SysPath("/sys/class/rpmsg/\(name)/dev")).get())
-        let path = "/dev/\(name)"
-        let udevRunning = fs.exists(SysPath("/run/udev/control"))
-        let io = EndpointIO(fd: -1, signals: signals)
+        let io = EndpointIO(fd: -1, devices: devices, clock: clock)
         while true {
-            if case .success(let status) = fs.status(SysPath(path), followLinks: true), status.kind == .characterDevice,
-               expected == nil || expected == "\(status.major):\(status.minor)" {
-                let handled = udevRunning ? fs.exists(SysPath("/run/udev/data/c\(status.major):\(status.minor)")) : nil
-                if handled != false || MonotonicClock.now() >= deadline {
-                    return ReadyNode(path: path, milliseconds: Int((MonotonicClock.now() - start) * 1000), handledByUdev: handled)
+            if case .present(let handled) = devices.endpointNode(name) {
+                let now = clock.now()
+                if handled != false || now >= deadline {
+                    return .ready(ReadyNode(path: "/dev/\(name)", milliseconds: Int(((now - start) * 1000).rounded()), handledByUdev: handled))
                 }
             }
-            if MonotonicClock.now() >= deadline { return nil }
-            guard io.pause(until: MonotonicClock.now() + 0.005) else { return nil }
+            let now = clock.now()
+            if now >= deadline { return .missing }
+            if let signal = io.pause(until: now + Self.pollMilliseconds / 1000) { return .interrupted(signal) }
         }
     }
 }

@@ -1,11 +1,11 @@
-import CRpmsg
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// An rpmsg endpoint opened for the probe. What it created (through a ctrl) it destroys, exactly once,
 /// whatever happens: `close()` is called on every path, and again harmlessly from deinit.
-final class EndpointSession {
+final class EndpointSession<Devices: ProbeDevices> {
+    let devices: Devices
     private(set) var controlFD: Int32 = -1
     private(set) var endpointFD: Int32 = -1
     private(set) var createdEndpoint = false
@@ -14,29 +14,26 @@ final class EndpointSession {
     /// The endpoint's class device, e.g. /sys/class/rpmsg/rpmsg3.
     var classDevicePath: String?
 
+    init(devices: Devices) {
+        self.devices = devices
+    }
+
     deinit { close() }
 
     func openControl(_ path: String) throws(SystemCallError) {
-        controlFD = try Self.open(path)
+        controlFD = try open(path)
     }
 
     /// RPMSG_CREATE_EPT_IOCTL on the ctrl: the kernel makes a new /sys/class/rpmsg/rpmsgX below it.
     func createEndpoint(name: String, src: RpmsgAddress, dst: RpmsgAddress, controlPath: String) throws(SystemCallError) {
-        var info = rpmsg_endpoint_info()
-        withUnsafeMutableBytes(of: &info.name) { buffer in
-            for (index, byte) in name.utf8.prefix(buffer.count - 1).enumerated() { buffer[index] = byte }
-        }
-        info.src = src.value
-        info.dst = dst.value
-        guard ioctl(controlFD, UInt(rpmsg_create_ept_ioctl), &info) == 0 else {
-            throw SystemCallError("RPMSG_CREATE_EPT_IOCTL", controlPath)
-        }
+        let code = devices.createEndpoint(control: controlFD, name: name, src: src, dst: dst)
+        guard code == 0 else { throw SystemCallError("RPMSG_CREATE_EPT_IOCTL", controlPath, code) }
         createdEndpoint = true
     }
 
     func openEndpoint(_ path: String) throws(SystemCallError) {
         endpointPath = path
-        endpointFD = try Self.open(path)
+        endpointFD = try open(path)
     }
 
     enum Cleanup: Equatable {
@@ -56,27 +53,26 @@ final class EndpointSession {
         if let cleanup { return cleanup }
         var result = Cleanup.nothingCreated
         if createdEndpoint {
-            if let classDevicePath, access(classDevicePath, F_OK) != 0 {
+            if let classDevicePath, !devices.exists(classDevicePath) {
                 // Destroying again what the kernel removed with its virtio device would free it twice (6.1 panics).
                 result = .removedByKernel
             } else if endpointFD < 0 {
                 result = .leftBehind
-            } else if ioctl(endpointFD, UInt(rpmsg_destroy_ept_ioctl)) != 0 {
-                result = .destroyFailed(SystemCallError("RPMSG_DESTROY_EPT_IOCTL", endpointPath ?? "endpoint"))
             } else {
-                result = .destroyed
+                let code = devices.destroyEndpoint(endpointFD)
+                result = code == 0 ? .destroyed : .destroyFailed(SystemCallError("RPMSG_DESTROY_EPT_IOCTL", endpointPath ?? "endpoint", code))
             }
         }
-        if endpointFD >= 0 { Glibc.close(endpointFD); endpointFD = -1 }
-        if controlFD >= 0 { Glibc.close(controlFD); controlFD = -1 }
+        if endpointFD >= 0 { devices.close(endpointFD); endpointFD = -1 }
+        if controlFD >= 0 { devices.close(controlFD); controlFD = -1 }
         cleanup = result
         return result
     }
 
-    /// Opens without blocking and without handing the descriptor to children.
-    static func open(_ path: String) throws(SystemCallError) -> Int32 {
-        let fd = Glibc.open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw SystemCallError("open", path) }
-        return fd
+    private func open(_ path: String) throws(SystemCallError) -> Int32 {
+        switch devices.open(path) {
+        case .done(let fd): return Int32(fd)
+        case .failed(let code): throw SystemCallError("open", path, code)
+        }
     }
 }

@@ -2,17 +2,18 @@
 import Glibc
 #endif
 
-/// Explains a probe's outcome with the same finding codes as scan: what it saw, combined with the scan of the
-/// same system (a wrong ctrl for that dst, nothing announced there, permissions).
+/// Explains a probe's outcome with the same finding codes as scan: what it saw, as the typed outcomes of its
+/// steps and its counts, combined with the scan of the same system (a wrong ctrl for that dst, nothing
+/// announced there, permissions). It reads values only, never the words of the steps.
 struct ProbeDiagnosis {
     let report: ProbeReport
     let target: ProbeTarget
     /// Scan's findings for exactly what the probe does (its ctrl, dst, src and name).
     let scan: [Finding]
-    let failure: SystemCallError?
     let snapshot: Snapshot
-    let fs: RootedFileSystem
     let options: ProbeOptions
+    /// Whether the target's channel, there when the probe started, was gone at its end.
+    let channelVanished: Bool
 
     /// Scan's findings for what the probe is about to do.
     static func scan(_ snapshot: Snapshot, target: ProbeTarget, options: ProbeOptions) -> [Finding] {
@@ -28,7 +29,7 @@ struct ProbeDiagnosis {
 
     func findings() -> [Finding] {
         let scan = scan.filter { $0.severity != .info }
-        var own = failure.flatMap(systemCallFinding) .map { [$0] } ?? []
+        var own = report.failedCall.flatMap(systemCallFinding).map { [$0] } ?? []
         own += exchangeFindings(scan: scan)
         let ownCodes = Set(own.map(\.id))
         return Finding.reportOrder(own + scan.filter { !ownCodes.contains($0.id) })
@@ -65,22 +66,23 @@ struct ProbeDiagnosis {
     private func exchangeFindings(scan: [Finding]) -> [Finding] {
         let counts = report.counts
         var findings: [Finding] = []
-        if report.steps.contains(where: { $0.verdict == .failed && $0.detail.contains("does not consume") }) {
+        if report.txRingFull != nil {
             findings.append(Finding(.remoteNotConsuming, severity: .error, "The remote does not consume messages: the TX ring filled and stayed full",
-                                    evidence: report.steps.filter { $0.detail.contains("does not consume") }.map(\.detail), remedy: .fixRemoteReceivePath))
-        } else if counts.lost > 0, options.expectation != .none, failure == nil {
-            if let gone = channelVanished() {
-                findings.append(gone)
+                                    evidence: report.steps.filter { if case .txRingFull = $0.outcome { true } else { false } }.map { "\($0.name): \($0.detail)" },
+                                    remedy: .fixRemoteReceivePath))
+        } else if counts.lost > 0, options.expectation != .none, report.failedCall == nil {
+            if channelVanished, let channel = target.channel {
+                findings.append(remoteGone(["\(channel.sysfsPath) existed before the probe and is gone now"]))
             } else if counts.answered > 0 || Self.mappingExplanation(in: scan) == nil {
                 findings.append(silent(counts))
             }
         }
-        let damaged = counts.truncated + counts.corrupted + counts.otherData + counts.duplicated
-        if damaged > 0 {
-            let onlyOtherData = counts.otherData == damaged
+        let sorting = counts.sorting
+        if sorting.damaged > 0 {
+            let onlyOtherData = sorting.otherData == sorting.damaged
             findings.append(Finding(.remoteAnswersOtherData, severity: onlyOtherData ? .warning : .error,
-                                    "\(damaged) of \(counts.answered) answers were not the echo of the message sent",
-                                    evidence: ["\(counts.intact) intact, \(counts.truncated) truncated, \(counts.corrupted) corrupted, \(counts.otherData) other data, \(counts.duplicated) duplicated"],
+                                    "\(sorting.damaged) of \(counts.answered) answers were not the echo of the message sent",
+                                    evidence: [ProbeReport.Outcome.sorted(sorting).description],
                                     remedy: .checkEcho(onlyOtherData: onlyOtherData, probeArguments: targetArguments)))
         }
         return findings
@@ -94,15 +96,9 @@ struct ProbeDiagnosis {
                 ? "The remote received \(counts.sent) message\(counts.sent == 1 ? "" : "s") and answered none"
                 : "The remote stopped answering: \(answered) of \(counts.sent) messages answered",
             evidence: ["\(counts.sent) sent to \(target.dst?.hex ?? "?") through \(target.controlPath ?? target.endpointPath ?? "?"), \(answered) answered within \(options.timeoutMilliseconds) ms"]
-                + report.steps.filter { $0.name == "consumption check" }.map(\.detail),
+                + report.steps.filter { $0.action == .consumptionCheck }.map(\.detail),
             remedy: .answerTheSender(src: report.src, probeArguments: targetArguments)
         )
-    }
-
-    /// The channel existed when the probe started and is gone now: the remote destroyed it or went away.
-    private func channelVanished() -> Finding? {
-        guard let channel = target.channel, !fs.exists(SysPath(channel.sysfsPath)) else { return nil }
-        return remoteGone(["\(channel.sysfsPath) existed before the probe and is gone now"])
     }
 
     private func remoteGone(_ evidence: [String]) -> Finding {

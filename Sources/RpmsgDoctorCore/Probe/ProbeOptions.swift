@@ -17,7 +17,7 @@ public struct ProbeOptions: Sendable {
         }
     }
 
-    public enum Expectation: String, Sendable, CaseIterable {
+    public enum Expectation: String, Codable, Sendable, CaseIterable {
         /// The remote sends each message back unchanged.
         case echo
         /// The remote answers each message with data of its own.

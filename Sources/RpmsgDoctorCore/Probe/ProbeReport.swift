@@ -1,12 +1,6 @@
 /// What the probe did, one verdict per step, the message counts and timings, and the diagnosis.
-public struct ProbeReport: Codable, Equatable, Sendable {
+public struct ProbeReport: Encodable, Equatable, Sendable {
     public enum Verdict: String, Codable, Sendable { case ok, failed, warning, skipped }
-
-    public struct Step: Codable, Equatable, Sendable {
-        public var name: String
-        public var verdict: Verdict
-        public var detail: String
-    }
 
     public struct Counts: Codable, Equatable, Sendable {
         public var sent = 0
@@ -36,18 +30,36 @@ public struct ProbeReport: Codable, Equatable, Sendable {
     public var endpoint: String?
     public var src: RpmsgAddress?
     public var dst: RpmsgAddress?
-    public var expectation: String
+    public var expectation: ProbeOptions.Expectation
     public var steps: [Step] = []
     public var counts = Counts()
     public var timing: Timing?
-    public var interrupted: String?
+    /// The signal that stopped the probe early; in JSON its name, "SIGINT" or "SIGTERM".
+    public var interrupted: ProbeSignal?
     public var findings: [Finding] = []
 
-    mutating func record(_ name: String, _ verdict: Verdict, _ detail: String) {
-        steps.append(Step(name: name, verdict: verdict, detail: detail))
+    mutating func record(_ action: Action, _ outcome: Outcome) {
+        steps.append(Step(action, outcome))
     }
 
     public var passed: Bool { !steps.contains { $0.verdict == .failed } && interrupted == nil }
+
+    /// The system call that stopped the probe, if one did (a failed destroy comes after everything and stops nothing).
+    public var failedCall: SystemCallError? {
+        for step in steps {
+            if case .destroyEndpoint = step.action { continue }
+            if case .systemCall(let error) = step.outcome { return error }
+        }
+        return nil
+    }
+
+    /// Whether writes found the TX ring full for a whole timeout, and after how many messages.
+    public var txRingFull: Int? {
+        for step in steps {
+            if case .txRingFull(let after, _) = step.outcome { return after }
+        }
+        return nil
+    }
 }
 
 extension ProbeReport.Timing {
@@ -63,5 +75,12 @@ extension ProbeReport.Timing {
             minimumMicroseconds: sorted[0], medianMicroseconds: percentile(0.5), p99Microseconds: percentile(0.99),
             maximumMicroseconds: sorted[sorted.count - 1], messagesPerSecond: rate, bytesPerSecond: rate * Double(bytesPerMessage)
         )
+    }
+}
+
+extension ProbeReport.Counts {
+    /// How the answers were sorted, without the counts of messages.
+    public var sorting: ProbeReport.AnswerSorting {
+        ProbeReport.AnswerSorting(intact: intact, truncated: truncated, corrupted: corrupted, otherData: otherData, duplicated: duplicated)
     }
 }

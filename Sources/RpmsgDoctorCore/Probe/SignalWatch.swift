@@ -8,7 +8,7 @@ import Glibc
 final class SignalWatch {
     let fd: Int32
     private var previousMask = sigset_t()
-    private(set) var received: Int32?
+    private(set) var received: ProbeSignal?
 
     init() {
         var mask = sigset_t()
@@ -24,21 +24,13 @@ final class SignalWatch {
         pthread_sigmask(SIG_SETMASK, &previousMask, nil)
     }
 
-    /// Reads a pending signal, if any; remembers the first.
+    /// Reads the pending signals, if any; remembers the first.
     @discardableResult
-    func check() -> Int32? {
+    func check() -> ProbeSignal? {
         var info = signalfd_siginfo()
         while read(fd, &info, MemoryLayout<signalfd_siginfo>.size) == MemoryLayout<signalfd_siginfo>.size {
-            if received == nil { received = Int32(info.ssi_signo) }
+            if received == nil { received = Int32(info.ssi_signo) == SIGINT ? .interrupt : .terminate }
         }
         return received
-    }
-
-    static func name(_ signal: Int32) -> String {
-        switch signal {
-        case SIGINT: "SIGINT"
-        case SIGTERM: "SIGTERM"
-        default: "signal \(signal)"
-        }
     }
 }

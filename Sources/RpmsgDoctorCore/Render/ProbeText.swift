@@ -21,7 +21,7 @@ public struct ProbeText {
                 timing.messagesPerSecond, timing.bytesPerSecond
             ))
         }
-        if let interrupted = report.interrupted { lines.append("  interrupted by \(interrupted): endpoint cleaned up") }
+        if let interrupted = report.interrupted { lines.append("  interrupted by \(interrupted.rawValue): endpoint cleaned up") }
         let failed = report.steps.count { $0.verdict == .failed }
         let warnings = report.steps.count { $0.verdict == .warning }
         let passed = report.steps.count { $0.verdict == .ok }
