@@ -31,7 +31,7 @@ enum RemainingSteps {
             steps.append("# then log out and back in as \(user), or run `newgrp \(group)` in a shell: processes keep the groups they started with")
         case .none where root == "/":
             steps.append("# as each user that runs the application, then log out and back in:")
-            steps.append("sudo usermod -aG \(ShellWord.quote(group)) \"$USER\"")
+            steps.append("sudo usermod -aG \(ShellCommand.quote(group)) \"$USER\"")
         case .none:
             steps.append("# for each user of that system who runs the application (NAME):")
             steps.append(sudo(["usermod"] + rootOption + ["-aG", group]) + " NAME")
@@ -40,6 +40,6 @@ enum RemainingSteps {
     }
 
     private static func sudo(_ words: [String]) -> String {
-        ShellWord.command(["sudo"] + words)
+        ShellCommand(["sudo"] + words).printed
     }
 }

@@ -74,7 +74,7 @@ public struct UdevRuleInstallation {
     public func dryRun() -> String {
         var lines = ["Dry run: nothing is written and nothing runs."]
         lines.append("Would write \(targetPath) (\(rules.utf8.count) bytes, mode 0644) through a temporary file in the same directory.")
-        lines += udevadmCommands.map { "Would run: " + ShellWord.command($0) }
+        lines += udevadmCommands.map { "Would run: " + ShellCommand($0).printed }
         if root != "/" { lines.append("Would run nothing: udev reads the file when the system below \(root) boots.") }
         lines += problems.map { "--install would stop here: \($0)" }
         lines += ["", "Still to do afterwards:"] + remainingSteps(unrun: []).map { "  " + $0 }

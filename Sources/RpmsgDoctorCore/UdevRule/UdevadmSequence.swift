@@ -14,7 +14,7 @@ struct UdevadmSequence {
                 sequence.pending.append(command)
                 continue
             }
-            let shown = ShellWord.command(command)
+            let shown = ShellCommand(command).printed
             let result = runner.run(udevadm, Array(command.dropFirst()))
             if let result, result.succeeded {
                 sequence.lines.append("Ran: \(shown)")

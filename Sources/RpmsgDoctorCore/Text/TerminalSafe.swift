@@ -3,7 +3,7 @@
 public enum TerminalSafe {
     public static func text(_ value: String) -> String {
         // Nearly all text is harmless: return it as it is rather than rebuild it scalar by scalar.
-        guard value.unicodeScalars.contains(where: { escape($0) != nil }) else { return value }
+        guard value.unicodeScalars.contains(where: needsEscape) else { return value }
         var result = ""
         result.reserveCapacity(value.utf8.count + 8)
         for scalar in value.unicodeScalars {
@@ -11,6 +11,9 @@ public enum TerminalSafe {
         }
         return result
     }
+
+    /// Control characters (C0, DEL, C1) and bidirectional overrides, which could move the cursor or reorder text.
+    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool { escape(scalar) != nil }
 
     private static func escape(_ scalar: Unicode.Scalar) -> String? {
         switch scalar.value {
