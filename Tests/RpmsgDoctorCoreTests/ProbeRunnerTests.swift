@@ -200,7 +200,7 @@ import Testing
         #expect(report.verdicts["answers checked (echo)"] == .failed)
         let finding = try #require(report.findings.first)
         #expect(report.codes == [.remoteAnswersOtherData] && finding.severity == .warning)
-        #expect(finding.commands == ["rpmsg-doctor probe --expect reply --service '\(ProbeSystems.service)'"])
+        #expect(finding.commands == ["rpmsg-doctor probe --expect reply --service \(ProbeSystems.service)"])
         expectCleanedUp(remote)
     }
 

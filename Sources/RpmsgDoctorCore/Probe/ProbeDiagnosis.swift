@@ -83,7 +83,7 @@ struct ProbeDiagnosis {
             findings.append(Finding(.remoteAnswersOtherData, severity: onlyOtherData ? .warning : .error,
                                     "\(sorting.damaged) of \(counts.answered) answers were not the echo of the message sent",
                                     evidence: [ProbeReport.Outcome.sorted(sorting).description],
-                                    remedy: .checkEcho(onlyOtherData: onlyOtherData, probeArguments: targetArguments)))
+                                    remedy: .checkEcho(onlyOtherData: onlyOtherData, probeArguments: options.target.arguments)))
         }
         return findings
     }
@@ -97,7 +97,7 @@ struct ProbeDiagnosis {
                 : "The remote stopped answering: \(answered) of \(counts.sent) messages answered",
             evidence: ["\(counts.sent) sent to \(target.dst?.hex ?? "?") through \(target.controlPath ?? target.endpointPath ?? "?"), \(answered) answered within \(options.timeoutMilliseconds) ms"]
                 + report.steps.filter { $0.action == .consumptionCheck }.map(\.detail),
-            remedy: .answerTheSender(src: report.src, probeArguments: targetArguments)
+            remedy: .answerTheSender(src: report.src, probeArguments: options.target.arguments)
         )
     }
 
@@ -110,11 +110,4 @@ struct ProbeDiagnosis {
         snapshot.managedNodes.filter { $0.node.path == path }.map { "\(path): \($0.node.ownershipText)" }
     }
 
-    private var targetArguments: String {
-        switch options.target {
-        case .service(let name): " --service '\(name)'"
-        case .control(let path, let dst): " --ctrl \(path) --dst \(dst.hex)"
-        case .device(let path): " --device \(path)"
-        }
-    }
 }

@@ -8,6 +8,15 @@ public struct ProbeOptions: Sendable {
         /// An endpoint device that already exists (rpmsg-raw).
         case device(path: String)
 
+        /// The options that name this target again, for a command to print.
+        var arguments: [String] {
+            switch self {
+            case .service(let name): ["--service", name]
+            case .control(let path, let dst): ["--ctrl", path, "--dst", dst.hex]
+            case .device(let path): ["--device", path]
+            }
+        }
+
         public var description: String {
             switch self {
             case .service(let name): "service \"\(name)\""

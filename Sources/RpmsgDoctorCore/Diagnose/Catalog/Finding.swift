@@ -32,7 +32,7 @@ public struct Finding: Codable, Equatable, Sendable {
         self.summary = summary
         self.evidence = evidence
         self.fix = remedy.text
-        self.commands = remedy.commands
+        self.commands = remedy.commands.map(\.printed)
         self.page = code.page
     }
 

@@ -2,9 +2,9 @@
 /// here, one section per code, so that scan and probe say the same thing for the same code.
 public struct Remedy: Equatable, Sendable {
     public var text: String
-    public var commands: [String]
+    public var commands: [ShellCommand]
 
-    init(_ text: String, commands: [String] = []) {
+    init(_ text: String, commands: [ShellCommand] = []) {
         self.text = text
         self.commands = commands
     }
@@ -17,7 +17,7 @@ extension Remedy {
             return Remedy("Its virtio device has no control device: see `\(FindingCode.noControlDevices.explainCommand)`.")
         }
         return Remedy("Create your endpoint on that control device with dst \(dst?.hex ?? "of the channel").",
-                      commands: ["rpmsg-doctor scan --ctrl \(control.node.path) --dst \(dst?.hex ?? "ANY")"])
+                      commands: [ShellCommand("rpmsg-doctor", "scan", "--ctrl", control.node.path, "--dst", dst?.hex ?? "ANY")])
     }
 
     static func useChannelDevice(_ path: String) -> Remedy {
@@ -31,14 +31,14 @@ extension Remedy {
         }
         return Remedy(
             "Create the endpoint through \(rightList): the ctrl of the virtio device that carries the channel. An endpoint made through \(control.node.path) sends to the remote side of \(control.virtio ?? "another virtio device"), which drops the messages; writes succeed until its TX buffers run out.",
-            commands: ["rpmsg-doctor scan --ctrl \(first.node.path)" + (target.dst.map { " --dst \($0.hex)" } ?? "")]
+            commands: [ShellCommand(["rpmsg-doctor", "scan", "--ctrl", first.node.path] + (target.dst.map { ["--dst", $0.hex] } ?? []))]
         )
     }
 
     // MARK: RD102
     static let checkAnnouncement = Remedy(
         "Check the name and address the firmware announces (they must match exactly, up to 32 bytes) and that the remote has booted and announced; a remote without the name service needs its address agreed in advance.",
-        commands: ["rpmsg-doctor scan"]
+        commands: [ShellCommand("rpmsg-doctor", "scan")]
     )
 
     // MARK: RD103
@@ -49,7 +49,7 @@ extension Remedy {
     // MARK: RD104
     static func recreateEndpoint(_ endpoint: EndpointDevice, rightList: String, right: [ControlDevice], dst: RpmsgAddress) -> Remedy {
         Remedy("Destroy this endpoint and create it through \(rightList); messages written to \(endpoint.node.path) are dropped.",
-               commands: right.prefix(1).map { "rpmsg-doctor scan --ctrl \($0.node.path) --dst \(dst.hex)" })
+               commands: right.prefix(1).map { ShellCommand("rpmsg-doctor", "scan", "--ctrl", $0.node.path, "--dst", dst.hex) })
     }
 
     // MARK: RD105
@@ -63,20 +63,20 @@ extension Remedy {
     )
 
     // MARK: RD201
-    static let udevRuleCommands = ["rpmsg-doctor udev-rule --install --dry-run", "sudo rpmsg-doctor udev-rule --install"]
+    static let udevRuleCommands = [ShellCommand("rpmsg-doctor", "udev-rule", "--install", "--dry-run"), ShellCommand("sudo", "rpmsg-doctor", "udev-rule", "--install")]
     static let udevRule = Remedy(
         "Give the devices a group and mode 0660 with a udev rule, add yourself to that group, and log in again. Running your application as root only hides the problem.",
         commands: udevRuleCommands
     )
 
     // MARK: RD203
-    static let containerCommands = ["rpmsg-doctor udev-rule --container docker", "rpmsg-doctor udev-rule --container podman"]
+    static let containerCommands = [ShellCommand("rpmsg-doctor", "udev-rule", "--container", "docker"), ShellCommand("rpmsg-doctor", "udev-rule", "--container", "podman")]
     static func createNodes(inContainer: Bool, classLink: String) -> Remedy {
         inContainer
             ? Remedy("Nodes created after the container started never appear in a private /dev. Start the container with the host's /dev bound in and a device cgroup rule for the rpmsg majors.",
                      commands: containerCommands)
             : Remedy("devtmpfs or udev did not create the nodes: check that devtmpfs is mounted on /dev and that no udev rule removes or renames them.",
-                     commands: ["findmnt /dev", "udevadm test \(classLink) 2>&1 | tail"])
+                     commands: [ShellCommand("findmnt", "/dev"), ShellCommand("udevadm", "test", classLink).withErrorsOnOutput().pipe("tail")])
     }
 
     // MARK: RD204
@@ -84,7 +84,7 @@ extension Remedy {
         Remedy(stale
             ? "The node is stale (copied into a container or image, or left from an earlier boot: rpmsg majors are dynamic). Bind the host's /dev instead of copying nodes."
             : "Something created a regular file or link in its place (often a write to the node before the device existed). Remove it and let devtmpfs or udev recreate it.",
-            commands: ["sudo rm \(path)", "sudo udevadm trigger --action=add \(sysfsPath)"])
+            commands: [ShellCommand("sudo", "rm", path), ShellCommand("sudo", "udevadm", "trigger", "--action=add", sysfsPath)])
     }
 
     // MARK: RD205
@@ -96,20 +96,21 @@ extension Remedy {
     // MARK: RD206
     static func stopHolder(_ holders: [ProcessReference]) -> Remedy {
         Remedy("Only one process may hold an rpmsg endpoint at a time (5.13+). Stop the holder or share its file descriptor.",
-               commands: holders.map { "ps -o pid,user,args -p \($0.pid)" })
+               commands: holders.map { ShellCommand("ps", "-o", "pid,user,args", "-p", String($0.pid)) })
     }
 
     // MARK: RD207
     static func applyUdevRules(daemonDown: Bool) -> Remedy {
         Remedy(daemonDown ? "Start systemd-udevd (inside a container it usually does not run; apply permissions on the host)." : "Reload the rules and replay the add events.",
-               commands: ["sudo udevadm control --reload", "sudo udevadm trigger --action=add --subsystem-match=rpmsg",
-                          "sudo udevadm trigger --action=add --subsystem-match=tty --sysname-match='ttyRPMSG*'", "sudo udevadm settle"])
+               commands: [ShellCommand("sudo", "udevadm", "control", "--reload"), ShellCommand("sudo", "udevadm", "trigger", "--action=add", "--subsystem-match=rpmsg"),
+                          ShellCommand("sudo", "udevadm", "trigger", "--action=add", "--subsystem-match=tty", "--sysname-match=ttyRPMSG*"),
+                          ShellCommand("sudo", "udevadm", "settle")])
     }
 
     // MARK: RD301
     static let enableRpmsgBus = Remedy(
         "Enable CONFIG_RPMSG_VIRTIO (and your SoC's remoteproc or vendor rpmsg driver), or load the modules.",
-        commands: ["zcat /proc/config.gz | grep -E 'RPMSG|REMOTEPROC'", "sudo modprobe virtio_rpmsg_bus"]
+        commands: [ShellCommand("zcat", "/proc/config.gz").pipe("grep", "-E", "RPMSG|REMOTEPROC"), ShellCommand("sudo", "modprobe", "virtio_rpmsg_bus")]
     )
 
     // MARK: RD302
@@ -126,17 +127,18 @@ extension Remedy {
         switch generation {
         case .driverOverride(let device):
             Remedy("Before 5.13 virtio makes no control device: bind a channel to rpmsg_chrdev with driver_override (4.18+), or upgrade the kernel.",
-                   commands: ["echo rpmsg_chrdev | sudo tee /sys/bus/rpmsg/devices/\(device)/driver_override",
-                              "echo \(device) | sudo tee /sys/bus/rpmsg/drivers/rpmsg_chrdev/bind"])
+                   commands: [ShellCommand("echo", "rpmsg_chrdev").pipe("sudo", "tee", "/sys/bus/rpmsg/devices/\(device)/driver_override"),
+                              ShellCommand("echo", device).pipe("sudo", "tee", "/sys/bus/rpmsg/drivers/rpmsg_chrdev/bind")])
         case .rpmsgChar(registered: true):
             Remedy("On 5.13 to 5.17 rpmsg_char makes a control device per virtio device when it probes; it is registered, so the virtio device came up without it: look at the kernel log for its errors.",
-                   commands: ["dmesg | grep -iE 'rpmsg_chrdev|rpmsg_char'"])
+                   commands: [ShellCommand("dmesg").pipe("grep", "-iE", "rpmsg_chrdev|rpmsg_char")])
         case .rpmsgChar(registered: false):
             Remedy("On 5.13 to 5.17 the control device comes from rpmsg_char (CONFIG_RPMSG_CHAR).",
-                   commands: ["sudo modprobe rpmsg_char", "zcat /proc/config.gz | grep RPMSG_CHAR"])
+                   commands: [ShellCommand("sudo", "modprobe", "rpmsg_char"), ShellCommand("zcat", "/proc/config.gz").pipe("grep", "RPMSG_CHAR")])
         case .rpmsgCtrl:
             Remedy("From 5.18 the control device comes from the rpmsg_ctrl driver (CONFIG_RPMSG_CTRL) and endpoints from rpmsg_char (CONFIG_RPMSG_CHAR).",
-                   commands: ["sudo modprobe rpmsg_ctrl", "sudo modprobe rpmsg_char", "zcat /proc/config.gz | grep -E 'RPMSG_(CTRL|CHAR)'"])
+                   commands: [ShellCommand("sudo", "modprobe", "rpmsg_ctrl"), ShellCommand("sudo", "modprobe", "rpmsg_char"),
+                              ShellCommand("zcat", "/proc/config.gz").pipe("grep", "-E", "RPMSG_(CTRL|CHAR)")])
         }
     }
 
@@ -152,15 +154,15 @@ extension Remedy {
             ? " Before mid-2025 rpmsg_char's module alias covered only rpmsg_chrdev, so a remote announcing rpmsg-raw does not load it by itself."
             : ""
         return Remedy("Load the module (or build it in): the driver then binds the channel and makes its device." + autoload,
-                      commands: ["sudo modprobe \(module)", "echo \(module) | sudo tee /etc/modules-load.d/\(module).conf"])
+                      commands: [ShellCommand("sudo", "modprobe", module), ShellCommand("echo", module).pipe("sudo", "tee", "/etc/modules-load.d/\(module).conf")])
     }
 
     /// `loading` names the module to load first when the driver is not registered.
     static func bindDriver(_ driver: String, to channel: Channel, loading module: String? = nil) -> Remedy {
         Remedy("Driver matching compares the whole name: rename the channel in the firmware, or force the driver with driver_override.",
-               commands: (module.map { ["sudo modprobe \($0)"] } ?? []) + [
-                   "echo \(driver) | sudo tee \(channel.sysfsPath)/driver_override",
-                   "echo '\(channel.deviceName)' | sudo tee /sys/bus/rpmsg/drivers/\(driver)/bind",
+               commands: (module.map { [ShellCommand("sudo", "modprobe", $0)] } ?? []) + [
+                   ShellCommand("echo", driver).pipe("sudo", "tee", channel.sysfsPath + "/driver_override"),
+                   ShellCommand("echo", channel.deviceName).pipe("sudo", "tee", "/sys/bus/rpmsg/drivers/\(driver)/bind"),
                ])
     }
 
@@ -180,15 +182,16 @@ extension Remedy {
     static func startRemote(_ remote: RemoteProcessor, crashed: Bool) -> Remedy {
         crashed
             ? Remedy("Recover the remote (a crashed remoteproc refuses start and stop), then reopen your endpoints: the old ones are gone.",
-                     commands: ["echo recover | sudo tee /sys/class/remoteproc/\(remote.name)/recovery"])
+                     commands: [ShellCommand("echo", "recover").pipe("sudo", "tee", "/sys/class/remoteproc/\(remote.name)/recovery")])
             : Remedy("Start the remote processor; if a boot loader already started it, it must be attached instead.",
-                     commands: ["echo start | sudo tee /sys/class/remoteproc/\(remote.name)/state"])
+                     commands: [ShellCommand("echo", "start").pipe("sudo", "tee", "/sys/class/remoteproc/\(remote.name)/state")])
     }
 
     // MARK: RD402
     static func installFirmware(for remote: RemoteProcessor?) -> Remedy {
         Remedy("Install the firmware file under /lib/firmware with the name the remoteproc expects (or write the right name to its firmware attribute), then start it.",
-               commands: remote.map { ["ls -l /lib/firmware/\($0.firmware ?? "")", "echo start | sudo tee /sys/class/remoteproc/\($0.name)/state"] } ?? [])
+               commands: remote.map { [ShellCommand("ls", "-l", "/lib/firmware/" + ($0.firmware ?? "")),
+                                       ShellCommand("echo", "start").pipe("sudo", "tee", "/sys/class/remoteproc/\($0.name)/state")] } ?? [])
     }
 
     // MARK: RD403
@@ -209,19 +212,19 @@ extension Remedy {
     // MARK: RD405
     static let fixMailbox = Remedy(
         "Check the mailbox the remote is signalled through: the remoteproc node's mboxes and mbox-names in the device tree, the MU or IPCC node enabled and clocked, and that the remote side uses the same channels. After a U-Boot bootaux start, attach (or let remoteproc start the firmware) so both sides agree on the mailbox state.",
-        commands: ["dmesg | grep -iE 'mbox|mailbox|kick|MU'"]
+        commands: [ShellCommand("dmesg").pipe("grep", "-iE", "mbox|mailbox|kick|MU")]
     )
 
     // MARK: RD406
     static let reserveSharedMemory = Remedy(
         "Declare the vring and buffer carveouts (vdev0vring0, vdev0vring1, vdev0buffer, or the vendor's rpmsg region) as reserved-memory with no-map, inside RAM that exists on this board and overlapping nothing, and reference them from the remoteproc or rpmsg node's memory-region.",
-        commands: ["cat /proc/iomem", "ls /proc/device-tree/reserved-memory"]
+        commands: [ShellCommand("cat", "/proc/iomem"), ShellCommand("ls", "/proc/device-tree/reserved-memory")]
     )
 
     // MARK: RD407
     static let readProbeError = Remedy(
         "The error number says why (-12 ENOMEM: its memory regions; -16 EBUSY: another driver holds the mailbox, e.g. the legacy imx_rpmsg node and imx_rproc both enabled; -517 EPROBE_DEFER left: a supplier never came). Fix the device-tree node the driver probes.",
-        commands: ["dmesg | grep -iE 'rpmsg|rproc'"]
+        commands: [ShellCommand("dmesg").pipe("grep", "-iE", "rpmsg|rproc")]
     )
 
     // MARK: RD408
@@ -254,26 +257,26 @@ extension Remedy {
     )
 
     // MARK: RD505
-    static func answerTheSender(src: RpmsgAddress?, probeArguments: String) -> Remedy {
+    static func answerTheSender(src: RpmsgAddress?, probeArguments: [String]) -> Remedy {
         let sender = src.flatMap { $0.isAny ? nil : "src \($0.hex)" } ?? "the address the kernel gave your endpoint, shown in the remote's receive path"
         return Remedy(
             "The remote takes the messages but sends nothing back: check that its endpoint answers to the sender's address (\(sender)), that it is not waiting for another message first, and that it does not stall after the first message.",
-            commands: ["rpmsg-doctor probe --expect none" + probeArguments]
+            commands: [ShellCommand(["rpmsg-doctor", "probe", "--expect", "none"] + probeArguments)]
         )
     }
 
     // MARK: RD506
-    static func checkEcho(onlyOtherData: Bool, probeArguments: String) -> Remedy {
+    static func checkEcho(onlyOtherData: Bool, probeArguments: [String]) -> Remedy {
         onlyOtherData
             ? Remedy("If the firmware answers with data of its own, that is normal: probe with --expect reply.",
-                     commands: ["rpmsg-doctor probe --expect reply" + probeArguments])
+                     commands: [ShellCommand(["rpmsg-doctor", "probe", "--expect", "reply"] + probeArguments)])
             : Remedy("The remote damages messages: check its buffer sizes (it must not copy into a smaller buffer) and that it echoes from the buffer it received.")
     }
 
     // MARK: RD507
     static let restartRemote = Remedy(
         "Restart or recover the remote, then reopen the endpoint: an endpoint whose channel or remote is gone fails with EPIPE. The kernel log says what the rpmsg bus saw at that moment.",
-        commands: ["dmesg | grep -iE 'rpmsg|remoteproc' | tail"]
+        commands: [ShellCommand("dmesg").pipe("grep", "-iE", "rpmsg|remoteproc").pipe("tail")]
     )
 
     // MARK: RD508
@@ -282,11 +285,11 @@ extension Remedy {
     )
 
     // MARK: RD901
-    static let readKernelLog = Remedy("Run again with sudo, or as a user with CAP_SYSLOG, to include the kernel log.", commands: ["sudo rpmsg-doctor scan"])
+    static let readKernelLog = Remedy("Run again with sudo, or as a user with CAP_SYSLOG, to include the kernel log.", commands: [ShellCommand("sudo", "rpmsg-doctor", "scan")])
 
     // MARK: RD902
     static let attachSnapshot = Remedy(
         "What depends on these paths is left out. Missing or malformed sysfs attributes can also mean a vendor kernel with another layout: attach a snapshot to your report.",
-        commands: ["rpmsg-doctor snapshot -o rpmsg-snapshot.json"]
+        commands: [ShellCommand("rpmsg-doctor", "snapshot", "-o", "rpmsg-snapshot.json")]
     )
 }
