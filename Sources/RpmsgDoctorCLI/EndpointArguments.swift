@@ -9,10 +9,10 @@ struct EndpointArguments: ParsableArguments {
     @Option(name: .customLong("ctrl"), help: ArgumentHelp("The control device the application opens, e.g. /dev/rpmsg_ctrl0.", valueName: "DEVICE"))
     var control: String?
 
-    @Option(help: ArgumentHelp("The remote address to send to (0x1e or 30).", valueName: "ADDR"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The remote address to send to (0x1e or 30; ANY or -1 for RPMSG_ADDR_ANY).", valueName: "ADDR"))
     var dst: AddressArgument?
 
-    @Option(help: ArgumentHelp("The local address to ask for (default ANY: the kernel picks one of 1024 or above).", valueName: "ADDR"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The local address to ask for (default ANY or -1: the kernel picks one of 1024 or above).", valueName: "ADDR"))
     var src: AddressArgument?
 
     @Option(help: ArgumentHelp("The endpoint name given to RPMSG_CREATE_EPT_IOCTL.", valueName: "NAME"))

@@ -6,7 +6,7 @@ struct SystemSource: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Read the system below DIR instead of / (a copy of /sys, /dev, /proc, /etc, /run).", valueName: "DIR"))
     var root: String?
 
-    @Option(name: .long, help: ArgumentHelp("Diagnose a snapshot saved by `rpmsg-doctor snapshot`.", valueName: "FILE"))
+    @Option(name: .long, help: ArgumentHelp("Diagnose a snapshot saved by `rpmsg-doctor snapshot` (- reads standard input).", valueName: "FILE"))
     var from: String?
 
     func validate() throws {

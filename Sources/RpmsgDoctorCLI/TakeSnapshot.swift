@@ -8,26 +8,23 @@ struct TakeSnapshot: ParsableCommand {
         discussion: """
         Examples:
           rpmsg-doctor snapshot -o board.json
+          ssh board rpmsg-doctor snapshot | rpmsg-doctor scan --from -
           rpmsg-doctor scan --from board.json
         """
     )
 
     @OptionGroup var source: SystemSource
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the snapshot to FILE (default: standard output).", valueName: "FILE"))
-    var output: String?
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the snapshot to FILE, replacing a regular file in one step; - is standard output (the default).", valueName: "FILE"))
+    var output = "-"
 
     func run() throws {
         try reportingInputErrors {
             let snapshot = try source.read()
-            if let output {
-                do {
-                    try SnapshotFile.save(snapshot, to: output)
-                } catch let error as SnapshotFileError {
-                    throw InputError(message: error.description)
-                }
-            } else {
-                print(try JSONDocument.encode(snapshot))
+            do throws(SnapshotFileError) {
+                try SnapshotFile.save(snapshot, to: output)
+            } catch {
+                throw InputError(message: error.description)
             }
         }
     }

@@ -86,7 +86,7 @@ public struct UdevRuleInstallation {
         let problems = problems
         guard problems.isEmpty else { throw .blocked(problems) }
         do {
-            try AtomicFile.write(rules, to: targetPath)
+            try AtomicFile.write(rules, to: targetPath, creatingDirectory: true)
         } catch {
             throw .writeFailed(error)
         }

@@ -1,0 +1,114 @@
+"""Snapshots come from someone else's board, and output paths may point anywhere: each case ends in a clear
+message and a documented exit code, reads nothing unbounded and replaces nothing but a regular file."""
+
+import os
+import stat
+import subprocess
+
+import pytest
+
+from cli import DOCTOR, EXAMPLE, doctor
+
+UNREADABLE = 2
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"schemaVersion": NaN}', "not valid JSON: expected a value (NaN, comments and unquoted words are not JSON) at line 1, column 19"),
+    ('{"schemaVersion": 1} trailing', "not valid JSON: unexpected text after the document at line 1, column 22"),
+    ('// comment\n{"schemaVersion": 1}', "at line 1, column 1"),
+    ('{\n  "schemaVersion": 1,\n  x\n}', "not valid JSON: expected a quoted key at line 3, column 3"),
+    ('{"schemaVersion": 0}', "schema version 0, which no rpmsg-doctor ever wrote"),
+    ('{"schemaVersion": -5}', "schema version -5, which no rpmsg-doctor ever wrote"),
+    ('{"schemaVersion": "1"}', "at schemaVersion: expected a whole number"),
+    ('{}', 'the key "schemaVersion" is missing'),
+])
+def test_malformed_snapshots_say_what_and_where(tmp_path, content, message):
+    path = tmp_path / "snapshot.json"
+    path.write_text(content)
+    result = doctor("scan", "--from", str(path))
+    assert result.returncode == UNREADABLE
+    assert message in result.stderr
+    assert "Domain" not in result.stderr
+
+
+def test_a_wrong_value_deep_inside_names_its_place(tmp_path):
+    text = open(EXAMPLE).read().replace('"dst" : 0,', '"dst" : "zero",', 1)
+    path = tmp_path / "snapshot.json"
+    path.write_text(text)
+    result = doctor("scan", "--from", str(path))
+    assert result.returncode == UNREADABLE
+    assert "at channels[0].dst: expected a whole number" in result.stderr
+
+
+@pytest.mark.parametrize("path, kind", [("/dev/zero", "a character device"), ("/tmp", "a directory")])
+def test_special_files_are_not_read_as_snapshots(path, kind):
+    result = doctor("scan", "--from", path, timeout=10)
+    assert result.returncode == UNREADABLE
+    assert f"it is {kind}, not a regular file" in result.stderr
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "snapshot.json"
+    os.mkfifo(fifo)
+    result = doctor("scan", "--from", str(fifo), timeout=10)
+    assert result.returncode == UNREADABLE
+    assert "it is a FIFO" in result.stderr
+
+
+def test_a_huge_snapshot_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "huge.json"
+    with open(path, "wb") as file:
+        file.truncate(2 << 30)
+    result = doctor("scan", "--from", str(path), timeout=10)
+    assert result.returncode == UNREADABLE
+    assert "larger than 64 MiB" in result.stderr
+
+
+def test_a_hostile_path_is_neutralised_in_the_message(tmp_path):
+    path = tmp_path / "x\x1b[2J\nerror[RD999] forged.json"
+    result = doctor("scan", "--from", str(path))
+    assert result.returncode == UNREADABLE
+    assert "\x1b" not in result.stderr and "\nerror[RD999]" not in result.stderr
+    assert "\\x1b[2J\\nerror[RD999] forged.json" in result.stderr
+
+
+def test_snapshot_from_standard_input_and_to_standard_output():
+    with open(EXAMPLE, "rb") as example:
+        scanned = subprocess.run([DOCTOR, "scan", "--from", "-"], stdin=example, capture_output=True, text=True, timeout=60)
+    assert scanned.returncode == 1 and "2 errors, 0 warnings, 1 note" in scanned.stdout
+    written = doctor("snapshot", "--from", EXAMPLE, "-o", "-")
+    assert written.returncode == 0 and written.stdout.startswith("{")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root could replace /dev/full")
+def test_a_device_is_never_replaced():
+    result = doctor("snapshot", "--from", EXAMPLE, "-o", "/dev/full")
+    assert result.returncode == UNREADABLE
+    assert "it is a character device, and only a regular file is replaced" in result.stderr
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_a_symbolic_link_is_not_written_through(tmp_path):
+    target = tmp_path / "elsewhere"
+    link = tmp_path / "board.json"
+    link.symlink_to(target)
+    result = doctor("snapshot", "--from", EXAMPLE, "-o", str(link))
+    assert result.returncode == UNREADABLE
+    assert "it is a symbolic link" in result.stderr
+    assert not target.exists() and link.is_symlink()
+
+
+def test_a_regular_file_is_replaced_whole(tmp_path):
+    path = tmp_path / "board.json"
+    path.write_text("old content that is longer than nothing " * 1000)
+    result = doctor("snapshot", "--from", EXAMPLE, "-o", str(path))
+    assert result.returncode == 0, result.stderr
+    assert path.read_text() == open(EXAMPLE).read()
+    assert [name for name in os.listdir(tmp_path) if name != "board.json"] == []
+
+
+@pytest.mark.parametrize("value", ["-1", "ANY", "any", "0xffffffff"])
+def test_the_kernels_way_of_writing_any_is_accepted(value):
+    result = doctor("scan", "--from", EXAMPLE, "--ctrl", "/dev/rpmsg_ctrl1", "--dst", "0x1e", "--src", value)
+    assert result.returncode == 1, result.stderr
+    assert "RD504" not in result.stdout
