@@ -20,8 +20,8 @@ struct Explain: ParsableCommand {
             return
         }
         guard let finding = FindingCode(code: code), let page = finding.pageText else {
-            printToStandardError("rpmsg-doctor: no finding code \(TerminalSafe.text(code)); the codes are:")
-            printToStandardError(CatalogListing.lines().joined(separator: "\n"))
+            printToStandardError("rpmsg-doctor: no finding code \(code); the codes are:")
+            for line in CatalogListing.lines() { printToStandardError("\(line)") }
             throw ExitCode(64)
         }
         print(page, terminator: page.hasSuffix("\n") ? "" : "\n")

@@ -110,3 +110,36 @@ import Testing
         #expect(DisplayText.decode([0xC3]) == "\\xc3")
     }
 }
+
+/// Every name from the system reaches the terminal neutralised, wherever the renderers put it.
+@Suite struct SafeTextTests {
+    static let forged = "x\n\nerror[RD999] forged\u{1B}[2J\u{202E}"
+
+    @Test func interpolatedValuesAreNeutralisedAndLiteralsKept() {
+        let name = "a\u{1B}[31mred\nline"
+        let text: SafeText = "name \(name)\tend"
+        #expect(text.text == "name a\\x1b[31mred\\nline\tend")
+        #expect(SafeText(name).text == "a\\x1b[31mred\\nline")
+    }
+
+    @Test func noNameInTheInventoryOrFindingsCanForgeALine() {
+        var snapshot = SnapshotBuilders.canonical()
+        snapshot.source = Self.forged
+        snapshot.system.kernelRelease = Self.forged
+        snapshot.user.userName = Self.forged
+        snapshot.controlDevices[0].node.path += Self.forged
+        snapshot.controlDevices[0].node.owner = Self.forged
+        snapshot.channels[0].name += Self.forged
+        snapshot.virtioDevices[0].name += Self.forged
+        snapshot.virtioDevices[1].transportParent = Self.forged
+        snapshot.remoteProcessors = [RemoteProcessor(name: "remoteproc0" + Self.forged, sysfsPath: "/sys/x", processorName: Self.forged,
+                                                     state: "crashed" + Self.forged, firmware: Self.forged)]
+        snapshot.endpointDevices[0].endpointName = Self.forged
+        for style in [Style(enabled: false), Style(enabled: true)] {
+            let text = TextReport(ScanReport(snapshot: snapshot, intent: Intent(control: "/dev/rpmsg_ctrl0" + Self.forged, dst: RpmsgAddress(30))), style: style).render()
+            #expect(!text.split(separator: "\n").contains { $0.hasPrefix("error[RD999]") })
+            #expect(!text.contains("\u{1B}[2J") && !text.contains("\u{202E}"))
+            #expect(text.contains("\\nerror[RD999] forged\\x1b[2J\\u{202e}"))
+        }
+    }
+}

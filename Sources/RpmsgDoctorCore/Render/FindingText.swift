@@ -2,18 +2,23 @@
 struct FindingText {
     let style: Style
 
-    func lines(for findings: [Finding]) -> [String] {
-        findings.map(lines(for:)).joined(separator: [""]).map { $0 }
+    func lines(for findings: [Finding]) -> [SafeText] {
+        var lines: [SafeText] = []
+        for (offset, finding) in findings.enumerated() {
+            if offset > 0 { lines.append("") }
+            lines += self.lines(for: finding)
+        }
+        return lines
     }
 
-    func lines(for finding: Finding) -> [String] {
-        var lines = ["\(style.severity(finding.severity))[\(finding.id.rawValue)] \(style.bold(TerminalSafe.text(finding.summary)))"]
+    func lines(for finding: Finding) -> [SafeText] {
+        var lines: [SafeText] = ["\(style.severity(finding.severity))[\(finding.id.rawValue)] \(style.bold(SafeText(finding.summary)))"]
         for (offset, item) in finding.evidence.enumerated() {
-            lines.append((offset == 0 ? "  evidence: " : "            ") + TerminalSafe.text(item))
+            lines.append(offset == 0 ? "  evidence: \(item)" : "            \(item)")
         }
-        lines.append("  fix: " + TerminalSafe.text(finding.fix))
-        lines += finding.commands.map { "    $ " + TerminalSafe.text($0) }
-        lines.append("  see: " + style.dim(finding.id.explainCommand))
+        lines.append("  fix: \(finding.fix)")
+        lines += finding.commands.map { "    $ \($0)" }
+        lines.append("  see: \(style.dim(SafeText(finding.id.explainCommand)))")
         return lines
     }
 }

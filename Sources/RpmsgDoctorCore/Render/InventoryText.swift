@@ -20,11 +20,11 @@ struct InventoryText {
         ttysByChannel = Dictionary(grouping: snapshot.ttys, by: { $0.hostChannel ?? "" })
     }
 
-    func lines() -> [String] {
-        var lines: [String] = []
+    func lines() -> [SafeText] {
+        var lines: [SafeText] = []
         let groups = Dictionary(grouping: snapshot.virtioDevices, by: { $0.remoteProcessor ?? $0.transportParent ?? "" })
         for remote in snapshot.remoteProcessors {
-            lines.append(style.bold(remote.name) + "  " + fields([
+            lines.append(style.bold("\(remote.name)") + "  " + fields([
                 ("device", remote.platformDevice), ("name", remote.processorName), ("state", remote.state), ("firmware", remote.firmware), ("recovery", remote.recovery),
             ]))
             for virtio in groups[remote.name] ?? [] { lines += virtioLines(virtio) }
@@ -32,7 +32,7 @@ struct InventoryText {
         let remoteNames = Set(snapshot.remoteProcessors.map(\.name))
         for (parent, virtios) in groups.sorted(by: { $0.key < $1.key }) where !remoteNames.contains(parent) {
             let transport = virtios.first
-            lines.append(style.bold(parent.isEmpty ? "(no parent)" : safe(parent)) + "  " + fields([
+            lines.append(style.bold(parent.isEmpty ? "(no parent)" : "\(parent)") + "  " + fields([
                 ("remoteproc", "none"), ("driver", transport?.transportDriver), ("compatible", transport?.transportCompatible.first),
             ]))
             for virtio in virtios { lines += virtioLines(virtio) }
@@ -47,9 +47,9 @@ struct InventoryText {
         return lines
     }
 
-    private func virtioLines(_ virtio: VirtioDevice) -> [String] {
+    private func virtioLines(_ virtio: VirtioDevice) -> [SafeText] {
         let ns: String? = virtio.offersNameService.map { $0 ? "yes" : "no" }
-        var lines = ["  " + style.bold(virtio.name) + "  " + fields([("ns", ns), ("driver", virtio.driver), ("via", virtio.transportParent)])]
+        var lines: [SafeText] = ["  " + style.bold("\(virtio.name)") + "  " + fields([("ns", ns), ("driver", virtio.driver), ("via", virtio.transportParent)])]
         lines += (controlsByVirtio[virtio.name] ?? []).map { "    " + controlLine($0) }
         for channel in channelsByVirtio[virtio.name] ?? [] {
             lines.append("    " + channelLine(channel))
@@ -60,25 +60,25 @@ struct InventoryText {
         return lines
     }
 
-    private func controlLine(_ control: ControlDevice) -> String {
+    private func controlLine(_ control: ControlDevice) -> SafeText {
         "ctrl      " + nodeText(control.node) + "  " + fields([("dev", control.devNumber), ("host", control.hostChannel)])
     }
 
-    private func channelLine(_ channel: Channel) -> String {
-        let kind = channel.role == .nameService ? "ns        " : "channel   "
-        return kind + "\"" + safe(channel.name) + "\"  " + fields([
+    private func channelLine(_ channel: Channel) -> SafeText {
+        let kind: SafeText = channel.role == .nameService ? "ns        " : "channel   "
+        return kind + "\"\(channel.name)\"  " + fields([
             ("src", channel.src?.hex), ("dst", channel.dst?.hex), ("driver", channel.driver ?? "none"), ("override", channel.driverOverride),
         ])
     }
 
-    private func endpointLine(_ endpoint: EndpointDevice) -> String {
+    private func endpointLine(_ endpoint: EndpointDevice) -> SafeText {
         "endpoint  " + nodeText(endpoint.node) + "  " + fields([
             ("name", endpoint.endpointName.map { "\"\($0)\"" }), ("src", endpoint.src?.hex), ("dst", endpoint.dst?.hex),
             ("via", endpoint.control), ("held-by", endpoint.holders.isEmpty ? nil : endpoint.holders.map { "\($0.pid)" }.joined(separator: ",")),
         ])
     }
 
-    private func nodeText(_ node: DeviceNode) -> String {
+    private func nodeText(_ node: DeviceNode) -> SafeText {
         switch node.state {
         case .present:
             return "\(node.path)  \(node.ownershipText)"
@@ -88,9 +88,7 @@ struct InventoryText {
         }
     }
 
-    private func fields(_ pairs: [(String, String?)]) -> String {
-        pairs.compactMap { key, value in value.map { "\(key)=\(safe($0))" } }.joined(separator: " ")
+    private func fields(_ pairs: [(String, String?)]) -> SafeText {
+        pairs.compactMap { key, value in value.map { "\(key)=\($0)" } }.joined(separator: " ")
     }
-
-    private func safe(_ text: String) -> String { TerminalSafe.text(text) }
 }

@@ -9,17 +9,15 @@ public struct ProbeText {
     }
 
     public func render() -> String {
-        var lines = ["probe \(TerminalSafe.text(report.target))" + (report.src.map { "  src \($0.hex)" } ?? "")]
+        var lines: [SafeText] = ["probe \(report.target)" + (report.src.map { "  src \($0.hex)" } ?? "")]
         for step in report.steps {
-            let detail = step.detail.isEmpty ? "" : ": " + TerminalSafe.text(step.detail)
-            lines.append("  \(verdict(step.verdict)) \(TerminalSafe.text(step.name))\(detail)")
+            lines.append("  \(verdict(step.verdict)) \(step.name)" + (step.detail.isEmpty ? "" : ": \(step.detail)"))
         }
         if let timing = report.timing {
-            lines.append(String(
-                format: "  round trip: min %.0f us, median %.0f us, p99 %.0f us, max %.0f us; %.0f messages/s, %.0f bytes/s",
-                timing.minimumMicroseconds, timing.medianMicroseconds, timing.p99Microseconds, timing.maximumMicroseconds,
-                timing.messagesPerSecond, timing.bytesPerSecond
-            ))
+            let whole = { (value: Double) in value.isFinite ? Int(value.rounded()) : 0 }
+            lines.append("  round trip: min \(whole(timing.minimumMicroseconds)) us, median \(whole(timing.medianMicroseconds)) us, "
+                + "p99 \(whole(timing.p99Microseconds)) us, max \(whole(timing.maximumMicroseconds)) us; "
+                + "\(whole(timing.messagesPerSecond)) messages/s, \(whole(timing.bytesPerSecond)) bytes/s")
         }
         if let interrupted = report.interrupted { lines.append("  interrupted by \(interrupted.rawValue): endpoint cleaned up") }
         let failed = report.steps.count { $0.verdict == .failed }
@@ -30,14 +28,14 @@ public struct ProbeText {
             lines.append("")
             lines += FindingText(style: style).lines(for: report.findings)
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines.document
     }
 
-    private func verdict(_ verdict: ProbeReport.Verdict) -> String {
+    private func verdict(_ verdict: ProbeReport.Verdict) -> SafeText {
         switch verdict {
-        case .ok: style.enabled ? "\u{1B}[32mOK  \u{1B}[0m" : "OK  "
-        case .failed: style.enabled ? "\u{1B}[1;31mFAIL\u{1B}[0m" : "FAIL"
-        case .warning: style.enabled ? "\u{1B}[33mWARN\u{1B}[0m" : "WARN"
+        case .ok: style.green("OK  ")
+        case .failed: style.red("FAIL")
+        case .warning: style.yellow("WARN")
         case .skipped: "SKIP"
         }
     }

@@ -11,9 +11,9 @@ public struct TextReport {
     public func render() -> String {
         let snapshot = report.inventory
         let user = snapshot.user
-        var lines = [
-            "\(report.generator)  kernel \(TerminalSafe.text(snapshot.system.kernelRelease ?? "unknown"))  source \(TerminalSafe.text(report.origin))  uid \(user.uid)"
-                + (user.userName.map { "(\(TerminalSafe.text($0)))" } ?? ""),
+        var lines: [SafeText] = [
+            "\(report.generator)  kernel \(snapshot.system.kernelRelease ?? "unknown")  source \(report.origin)  uid \(user.uid)"
+                + (user.userName.map { "(\($0))" } ?? ""),
             "",
         ]
         lines += InventoryText(snapshot: snapshot, style: style).lines()
@@ -24,6 +24,6 @@ public struct TextReport {
         lines.append("")
         let summary = report.summary
         lines.append("\(summary.errors) error\(summary.errors == 1 ? "" : "s"), \(summary.warnings) warning\(summary.warnings == 1 ? "" : "s"), \(summary.info) note\(summary.info == 1 ? "" : "s")")
-        return lines.joined(separator: "\n") + "\n"
+        return lines.document
     }
 }
