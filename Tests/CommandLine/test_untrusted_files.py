@@ -1,6 +1,7 @@
 """Snapshots come from someone else's board, and output paths may point anywhere: each case ends in a clear
 message and a documented exit code, reads nothing unbounded and replaces nothing but a regular file."""
 
+import json
 import os
 import stat
 import subprocess
@@ -112,3 +113,19 @@ def test_the_kernels_way_of_writing_any_is_accepted(value):
     result = doctor("scan", "--from", EXAMPLE, "--ctrl", "/dev/rpmsg_ctrl1", "--dst", "0x1e", "--src", value)
     assert result.returncode == 1, result.stderr
     assert "RD504" not in result.stdout
+
+
+def test_container_flags_from_a_hostile_snapshot_run_nothing(tmp_path):
+    snapshot = json.load(open(EXAMPLE))
+    snapshot["user"]["groupNames"] = {"$(touch /tmp/pwned)": "rpmsg", "20": "dialout"}
+    snapshot["source"] = "x\nrm -rf / #"
+    snapshot["system"]["characterMajors"][0]["name"] = "evil\nsudo reboot"
+    path = tmp_path / "snapshot.json"
+    path.write_text(json.dumps(snapshot))
+    result = doctor("udev-rule", "--container", "docker", "--from", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "$(touch" not in result.stdout
+    assert '--group-add "$(getent group rpmsg | cut -d: -f3)"' in result.stdout
+    for line in result.stdout.splitlines():
+        assert line.startswith(("#", "docker run", "  ")), line
+    assert "(x\\nrm -rf / #)" in result.stdout and "evil\\nsudo reboot" in result.stdout

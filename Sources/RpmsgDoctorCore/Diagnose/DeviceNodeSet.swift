@@ -12,9 +12,4 @@ extension Snapshot {
             + endpointDevices.map { ManagedNode(sysfsPath: $0.sysfsPath, classLink: "/sys/class/rpmsg/\($0.name)", expectedDevNumber: $0.devNumber, node: $0.node) }
             + ttys.map { ManagedNode(sysfsPath: $0.sysfsPath, classLink: "/sys/class/tty/\($0.name)", expectedDevNumber: $0.devNumber, node: $0.node) }
     }
-
-    /// `--device-cgroup-rule` values for the rpmsg character majors.
-    var deviceCgroupRules: [String] {
-        system.characterMajors.map { "--device-cgroup-rule='c \($0.major):* rmw'" }
-    }
 }

@@ -15,11 +15,12 @@ public struct ContainerAdviceError: Error, CustomStringConvertible {
 public enum ContainerAdvice {
     public static func text(engine: ContainerEngine, snapshot: Snapshot, group: String) throws(ContainerAdviceError) -> String {
         let majors = snapshot.system.characterMajors
-        guard !majors.isEmpty else { throw ContainerAdviceError(source: snapshot.source) }
-        let groupID = snapshot.user.groupNames.first(where: { $0.value == group })?.key
-        let groupAdd = "--group-add " + (groupID ?? "\"$(getent group \(group) | cut -d: -f3)\"")
-        let rootfulFlags = ["-v /dev:/dev"] + snapshot.deviceCgroupRules + [groupAdd]
-        var lines = ["# rpmsg majors in /proc/devices (\(snapshot.source)): " + majors.map { "\($0.major) \($0.name)" }.joined(separator: ", ")]
+        guard !majors.isEmpty else { throw ContainerAdviceError(source: TerminalSafe.text(snapshot.source)) }
+        // A snapshot is someone else's file: a group id is used only when it is a number.
+        let groupID = snapshot.user.groupNames.first { $0.value == group && !$0.key.isEmpty && $0.key.allSatisfy(\.isASCII) && UInt32($0.key) != nil }?.key
+        let groupAdd: SafeText = "--group-add " + (groupID.map { "\($0)" } ?? "\"$(getent group \(ShellCommand.quote(group)) | cut -d: -f3)\"")
+        let rootfulFlags: [SafeText] = ["-v /dev:/dev"] + majors.map { "--device-cgroup-rule='c \($0.major):* rmw'" } + [groupAdd]
+        var lines: [SafeText] = ["# rpmsg majors in /proc/devices (\(snapshot.source)): " + majors.map { "\($0.major) \($0.name)" }.joined(separator: ", ")]
         switch engine {
         case .docker:
             lines += command("docker run", rootfulFlags)
@@ -38,10 +39,10 @@ public enum ContainerAdvice {
             "# --group-add: a non-root user in the container needs the host's \(group) group by number (group names do not",
             "#   cross into the container); see `rpmsg-doctor udev-rule` for the rule that gives the devices that group.",
         ]
-        return lines.joined(separator: "\n") + "\n"
+        return lines.document
     }
 
-    private static func command(_ start: String, _ flags: [String]) -> [String] {
+    private static func command(_ start: SafeText, _ flags: [SafeText]) -> [SafeText] {
         [start + " \\"] + flags.map { "  \($0) \\" } + ["  IMAGE"]
     }
 }
