@@ -75,8 +75,11 @@ struct ProbeCommand: ParsableCommand {
     private static func payloadBytes(_ argument: String) throws -> [UInt8] {
         guard argument.hasPrefix("@") else { return Array(argument.utf8) }
         let path = String(argument.dropFirst())
-        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read payload file \(path)") }
-        return Array(data)
+        do {
+            return try BoundedFile.read(path, limit: ProbeOptions.largestPayload)
+        } catch {
+            throw ValidationError("cannot read payload file \(TerminalSafe.text(path)): \(error)")
+        }
     }
 
     func run() throws {

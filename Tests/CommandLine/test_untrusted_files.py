@@ -129,3 +129,12 @@ def test_container_flags_from_a_hostile_snapshot_run_nothing(tmp_path):
     for line in result.stdout.splitlines():
         assert line.startswith(("#", "docker run", "  ")), line
     assert "(x\\nrm -rf / #)" in result.stdout and "evil\\nsudo reboot" in result.stdout
+
+
+def test_a_huge_payload_file_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "payload"
+    with open(path, "wb") as file:
+        file.truncate(2 << 30)
+    result = doctor("probe", "--service", "x", "--payload", f"@{path}", timeout=10)
+    assert result.returncode == 64
+    assert "it is larger than 496 bytes" in result.stderr

@@ -15,7 +15,7 @@ public enum BoundedFile {
             switch self {
             case .cannotOpen(let reason), .readFailed(let reason): reason
             case .notARegularFile(let kind): "it is \(kind), not a regular file"
-            case .tooLarge(let limit): "it is larger than \(limit / (1 << 20)) MiB"
+            case .tooLarge(let limit): limit >= 1 << 20 ? "it is larger than \(limit >> 20) MiB" : "it is larger than \(limit) bytes"
             }
         }
     }
