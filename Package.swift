@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -55,3 +56,23 @@ let package = Package(
         ),
     ]
 )
+
+// The fuzz targets exist only for scripts/fuzz.sh, which names libFuzzer's no-main library in RPMSG_DOCTOR_FUZZ
+// (a plain `swift build` could not link them), and instruments the libraries they drive for coverage and
+// AddressSanitizer.
+if let libFuzzer = ProcessInfo.processInfo.environment["RPMSG_DOCTOR_FUZZ"] {
+    let fuzzing: [SwiftSetting] = [.unsafeFlags(["-sanitize=fuzzer,address"])]
+    for target in package.targets where ["RpmsgDoctorCore", "RpmsgFixtures"].contains(target.name) {
+        target.swiftSettings = (target.swiftSettings ?? []) + fuzzing
+    }
+    package.targets.append(.target(name: "FuzzDriver", path: "Tests/Fuzz/FuzzDriver"))
+    package.targets += ["SnapshotFuzzer", "SysfsFuzzer"].map { name in
+        .executableTarget(
+            name: "fuzz-" + name.dropLast("Fuzzer".count).lowercased(),
+            dependencies: ["FuzzDriver", "RpmsgDoctorCore", "RpmsgFixtures"],
+            path: "Tests/Fuzz/\(name)",
+            swiftSettings: fuzzing,
+            linkerSettings: [.unsafeFlags(["-sanitize=address", libFuzzer, "-lstdc++"])]
+        )
+    }
+}

@@ -7,6 +7,7 @@ bash scripts/install-deps.sh --tests
 
 swift build
 swift test
+bash scripts/fuzz.sh 20
 
 bash Tests/VirtualBoard/build-kernel.sh >/dev/null
 python3 -m pytest -q -p no:cacheprovider Tests/CommandLine Tests/VirtualBoard

@@ -33,16 +33,18 @@ public enum SnapshotFile {
         } catch {
             throw .unreadable(path: path, reason: error.description)
         }
-        return try decode(Data(bytes), path: path)
+        return try decode(bytes, path: path)
     }
 
-    static func decode(_ data: Data, path: String) throws(SnapshotFileError) -> Snapshot {
+    /// A snapshot from the bytes of a document; `path` names it in errors.
+    public static func decode(_ bytes: [UInt8], path: String) throws(SnapshotFileError) -> Snapshot {
+        let data = Data(bytes)
         struct Version: Decodable { var schemaVersion: Int }
         let version: Int
         do {
             version = try JSONDecoder().decode(Version.self, from: data).schemaVersion
         } catch {
-            throw .malformed(path: path, reason: JSONSyntax.firstProblem(in: Array(data)).map { "not valid JSON: \($0)" } ?? JSONProblem(error).description)
+            throw .malformed(path: path, reason: JSONSyntax.firstProblem(in: bytes).map { "not valid JSON: \($0)" } ?? JSONProblem(error).description)
         }
         guard version == Snapshot.currentSchemaVersion else { throw .unknownSchema(path: path, version: version) }
         do {
