@@ -10,9 +10,10 @@ RPMSG_DOCTOR_FUZZ="$(find "$(dirname "$(dirname "$(readlink -f "$(command -v swi
 test -n "$RPMSG_DOCTOR_FUZZ" || { echo "fuzz: libclang_rt.fuzzer_no_main is not in this Swift toolchain" >&2; exit 1; }
 export RPMSG_DOCTOR_FUZZ
 flags=(-c debug --scratch-path "$scratch")
+mkdir -p "$scratch"
 for target in fuzz-snapshot fuzz-sysfs; do
     # gold warns once per sanitizer symbol it cannot export; nothing else is filtered.
-    swift build "${flags[@]}" --product "$target" > "$scratch-build.log" 2>&1 || { grep -v 'Cannot export local symbol' "$scratch-build.log"; exit 1; }
+    swift build "${flags[@]}" --product "$target" > "$scratch/build.log" 2>&1 || { grep -v 'Cannot export local symbol' "$scratch/build.log"; exit 1; }
 done
 bin="$(swift build "${flags[@]}" --show-bin-path)"
 
