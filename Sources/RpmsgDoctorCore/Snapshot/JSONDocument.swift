@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The one JSON form of every document rpmsg-doctor writes (snapshots, scan, probe): indented, keys sorted,
 /// so that two documents of the same system compare line by line.

@@ -1,5 +1,6 @@
-import Foundation
-import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 public struct CommandResult: Equatable, Sendable {
     public var status: Int32
@@ -22,60 +23,104 @@ public protocol CommandRunning {
     func run(_ executable: String, _ arguments: [String]) -> CommandResult?
 }
 
-/// Runs a program with Foundation's Process and kills it when it outlives its timeout.
+/// Runs a program with posix_spawn in a process group of its own, collects its output while it runs, and kills the
+/// group when it outlives its timeout. Needs neither Foundation nor a thread.
 public struct ProcessRunner: CommandRunning {
     public var timeoutSeconds: Double
+    /// Output past this is dropped: udevadm says a few lines.
+    static let outputLimit = 4 << 20
 
     public init(timeoutSeconds: Double = 30) { self.timeoutSeconds = timeoutSeconds }
 
     public func run(_ executable: String, _ arguments: [String]) -> CommandResult? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        do { try process.run() } catch { return nil }
-
-        // Read while the program runs: a full pipe would otherwise stall it until the timeout.
-        let output = CollectedOutput()
-        let drained = DispatchSemaphore(value: 0)
-        let reader = pipe.fileHandleForReading
-        DispatchQueue.global().async {
-            let data = reader.readDataToEndOfFile()
-            output.data.withLock { $0 = data }
-            drained.signal()
+        var pipeEnds: [Int32] = [0, 0]
+        guard pipe(&pipeEnds) == 0 else { return nil }
+        let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
+        for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        defer { close(readEnd) }
+        guard let pid = Self.spawn(executable, arguments, output: writeEnd) else {
+            close(writeEnd)
+            return nil
         }
-
+        close(writeEnd)
+        let deadline = MonotonicClock.now() + timeoutSeconds
+        var output: [UInt8] = []
+        var status: Int32?
+        var drainUntil: Double?
         var timedOut = false
-        var hasExited = true
-        if exited.wait(timeout: .now() + timeoutSeconds) == .timedOut {
-            timedOut = true
-            hasExited = Self.stop(process, exited: exited)
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        reading: while true {
+            status = status ?? Self.reap(pid)
+            // A child the program left behind may hold the pipe open; its output is not worth waiting long for.
+            if status != nil, drainUntil == nil { drainUntil = MonotonicClock.now() + 2 }
+            let until = min(deadline, drainUntil ?? deadline)
+            let now = MonotonicClock.now()
+            if now >= until {
+                if status == nil { timedOut = true }
+                break reading
+            }
+            var descriptor = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, Int32(min(100, max(1, (until - now) * 1000))))
+            if ready < 0, errno != EINTR { break reading }
+            guard ready > 0 else { continue }
+            let count = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
+            if count == 0 { break reading }
+            if count > 0, output.count < Self.outputLimit { output += buffer[0..<min(count, Self.outputLimit - output.count)] }
         }
-        // A child the program left behind may hold the pipe open; its output is not worth waiting for.
-        _ = drained.wait(timeout: .now() + 2)
-        let text = output.data.withLock { String(decoding: $0, as: UTF8.self) }
-        return CommandResult(status: hasExited ? process.terminationStatus : -1, output: text, timedOut: timedOut)
+        if timedOut || status == nil { status = Self.stop(pid, alreadyTimedOut: timedOut) }
+        return CommandResult(status: status ?? -1, output: String(decoding: output, as: UTF8.self), timedOut: timedOut)
     }
 
-    /// SIGTERM, then SIGKILL, to the program's process group (Process starts each program in a group of its own),
-    /// so that its children go too; Process reports the exit only once they have.
-    private static func stop(_ process: Process, exited: DispatchSemaphore) -> Bool {
-        let pid = process.processIdentifier
-        let target = getpgid(pid) == pid ? -pid : pid
-        kill(target, SIGTERM)
-        if exited.wait(timeout: .now() + 2) == .success { return true }
-        kill(target, SIGKILL)
-        return exited.wait(timeout: .now() + 2) == .success
+    private static func spawn(_ executable: String, _ arguments: [String], output: Int32) -> pid_t? {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, output, STDOUT_FILENO)
+        posix_spawn_file_actions_adddup2(&actions, output, STDERR_FILENO)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // Its own process group, so that a timeout ends its children too; and signals as a fresh program has them.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGTERM, SIGPIPE] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        return result == 0 ? pid : nil
     }
-}
 
-private final class CollectedOutput: Sendable {
-    let data = Mutex(Data())
+    /// The exit status once the program has ended, without waiting.
+    private static func reap(_ pid: pid_t) -> Int32? {
+        var status: Int32 = 0
+        guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
+        return exitStatus(status)
+    }
+
+    private static func exitStatus(_ status: Int32) -> Int32 {
+        (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+    }
+
+    /// SIGTERM, then SIGKILL, to the program's process group; -1 when even that did not end it in time.
+    private static func stop(_ pid: pid_t, alreadyTimedOut: Bool) -> Int32? {
+        for signal in [SIGTERM, SIGKILL] {
+            kill(-pid, signal)
+            let until = MonotonicClock.now() + 2
+            while MonotonicClock.now() < until {
+                if let status = reap(pid) { return alreadyTimedOut ? -1 : status }
+                usleep(10_000)
+            }
+        }
+        return nil
+    }
 }
 
 public enum ExecutableSearch {
@@ -83,7 +128,7 @@ public enum ExecutableSearch {
     static let fallbackDirectories = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
 
     /// The full path of an executable named `name`, or nil when none is installed.
-    public static func find(_ name: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
+    public static func find(_ name: String, path: String? = getenv("PATH").map { String(cString: $0) }) -> String? {
         let directories = (path ?? "").split(separator: ":").map(String.init) + fallbackDirectories
         return directories.lazy.map { $0 + "/" + name }.first { access($0, X_OK) == 0 }
     }

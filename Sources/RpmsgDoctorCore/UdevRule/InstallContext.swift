@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The facts about the invoking process that decide how an install goes.
 public struct InstallContext: Equatable, Sendable {
@@ -16,7 +18,7 @@ public struct InstallContext: Equatable, Sendable {
 
     public static func current() -> InstallContext {
         let isRoot = geteuid() == 0
-        let sudoUser = ProcessInfo.processInfo.environment["SUDO_USER"].flatMap { $0.isEmpty || $0 == "root" ? nil : $0 }
+        let sudoUser = getenv("SUDO_USER").map { String(cString: $0) }.flatMap { $0.isEmpty || $0 == "root" ? nil : $0 }
         let ownName = getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) }
         return InstallContext(isRoot: isRoot, udevadm: ExecutableSearch.find("udevadm"), user: sudoUser ?? (isRoot ? nil : ownName))
     }

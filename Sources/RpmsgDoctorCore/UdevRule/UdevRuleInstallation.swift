@@ -1,5 +1,3 @@
-import Foundation
-
 public enum InstallError: Error, Equatable, CustomStringConvertible {
     case blocked([InstallProblem])
     case writeFailed(FileWriteError)
