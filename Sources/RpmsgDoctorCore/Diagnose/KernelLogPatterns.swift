@@ -190,7 +190,7 @@ struct KernelLogLine: Sendable {
         var message = Substring(text)
         if message.hasPrefix("["), let end = message.firstIndex(of: "]") { message = message[message.index(after: end)...] }
         let words = message.split(separator: " ", maxSplits: 2)
-        if let probed = text.range(of: "probe of ") {
+        if let probed = text.firstRange(of: "probe of ") {
             device = text[probed.upperBound...].split(separator: " ").first.map(String.init)
         } else if words.count == 3, words[1].hasSuffix(":") {
             device = String(words[1].dropLast())
