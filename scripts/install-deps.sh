@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(libudev-dev pkg-config)
 pip_packages=()
 if [ "${1:-}" = "--tests" ]; then
-    packages+=(udev util-linux)
+    packages+=(udev util-linux man-db groff-base)
     # The Python modules of the tests: Debian's packages for Debian's own python3 (its pip refuses to
     # install there), pip for any other python3 (a venv, pyenv).
     command -v python3 >/dev/null || packages+=(python3)
