@@ -12,11 +12,14 @@ struct RpmsgDriverID {
     var until: (major: Int, minor: Int)?
     /// Whose kernels carry the driver when mainline does not (or only as a sample): there, a missing driver is no fault.
     var onlyIn: String?
+    /// The driver's id table changed across releases under the same name (rpmsg_chrdev): being registered does not
+    /// mean it binds this name.
+    var versioned = false
     let source: String
 
     static let all: [RpmsgDriverID] = [
-        RpmsgDriverID(driver: "rpmsg_chrdev", module: "rpmsg_char", name: "rpmsg-raw", since: (5, 18), source: "drivers/rpmsg/rpmsg_char.c"),
-        RpmsgDriverID(driver: "rpmsg_chrdev", module: "rpmsg_char", name: "rpmsg_chrdev", until: (5, 13), onlyIn: "TI's",
+        RpmsgDriverID(driver: "rpmsg_chrdev", module: "rpmsg_char", name: "rpmsg-raw", since: (5, 18), versioned: true, source: "drivers/rpmsg/rpmsg_char.c"),
+        RpmsgDriverID(driver: "rpmsg_chrdev", module: "rpmsg_char", name: "rpmsg_chrdev", until: (5, 13), onlyIn: "TI's", versioned: true,
                       source: "drivers/rpmsg/rpmsg_char.c (mainline before 5.13, TI kernels)"),
         RpmsgDriverID(driver: "rpmsg_tty", module: "rpmsg_tty", name: "rpmsg-tty", since: (5, 16), source: "drivers/tty/rpmsg_tty.c"),
         RpmsgDriverID(driver: "imx_rpmsg_tty", module: "imx_rpmsg_tty", name: "rpmsg-virtual-tty-channel", onlyIn: "NXP's", source: "drivers/tty/imx_rpmsg_tty.c (NXP)"),
@@ -34,8 +37,9 @@ struct RpmsgDriverID {
         return afterStart && beforeEnd
     }
 
-    /// Names a driver of this kernel (or of the vendor's) may bind: every vendor's, and mainline's where the kernel has it.
-    static func known(on system: SystemContext) -> [RpmsgDriverID] {
-        all.filter { $0.onlyIn != nil || $0.isExpected(on: system) }
+    /// Whether a driver here binds the name: this kernel's mainline driver does, or the driver is registered and its
+    /// id table never changed (a vendor kernel with rpmsg_tty backported to 5.15 binds "rpmsg-tty" all the same).
+    func binds(on system: SystemContext, registered: Set<String>) -> Bool {
+        isExpected(on: system) || (registered.contains(driver) && !versioned)
     }
 }

@@ -79,4 +79,33 @@ public struct KernelStyle: Sendable {
         hasNameServiceDevice: true, splitsCharacterMajors: false,
         busDrivers: ["imx_rpmsg_tty", "rpmsg_chrdev", "rpmsg_ns"]
     )
+
+    /// TI's ti-linux 6.1 (AM62x, AM64x): the ctrl under `virtioK.rpmsg_ctrl.0.0`, and rpmsg_char also binds the
+    /// firmware's `rpmsg_chrdev` channel with a channel-bound endpoint device.
+    public static let ti6_1 = KernelStyle(
+        release: "6.1.80-ti-g2e423244f8c0", vdevParent: .rprocVirtio, controlHost: .virtioDevice(named: "rpmsg_ctrl"),
+        hasNameServiceDevice: true, splitsCharacterMajors: true,
+        busDrivers: ["rpmsg_chrdev", "rpmsg_ctrl", "rpmsg_ns"]
+    )
+
+    /// ST's OpenSTLinux 5.15 (STM32MP1): mainline 5.15's layout with rpmsg_tty backported.
+    public static let st5_15 = KernelStyle(
+        release: "5.15.118-stm32mp-r2", vdevParent: .vdevBuffer, controlHost: .virtioDevice(named: "rpmsg_chrdev"),
+        hasNameServiceDevice: true, splitsCharacterMajors: false,
+        busDrivers: ["rpmsg_chrdev", "rpmsg_ns", "rpmsg_tty"]
+    )
+
+    /// Xilinx's linux-xlnx 6.1 (ZynqMP, Versal).
+    public static let xilinx6_1 = KernelStyle(
+        release: "6.1.30-xilinx-v2023.2", vdevParent: .rprocVirtio, controlHost: .virtioDevice(named: "rpmsg_ctrl"),
+        hasNameServiceDevice: true, splitsCharacterMajors: true,
+        busDrivers: ["rpmsg_chrdev", "rpmsg_ctrl", "rpmsg_ns"]
+    )
+
+    /// NXP's linux-imx 6.6 with the mainline imx_rproc (i.MX8MP, i.MX93, i.MX8ULP).
+    public static let nxp6_6 = KernelStyle(
+        release: "6.6.36-lts-next-g2a3c6a8b4c5d", vdevParent: .rprocVirtio, controlHost: .virtioDevice(named: "rpmsg_ctrl"),
+        hasNameServiceDevice: true, splitsCharacterMajors: true,
+        busDrivers: ["rpmsg_chrdev", "rpmsg_ctrl", "rpmsg_ns", "rpmsg_tty"]
+    )
 }

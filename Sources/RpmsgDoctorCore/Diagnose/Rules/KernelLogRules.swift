@@ -18,7 +18,7 @@ struct KernelLogRule: DiagnosisRule {
             let devices = Set(found.compactMap(\.line.device)).sorted()
             let sources = found.map(\.pattern.source).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
             return Finding(
-                code, "The kernel log shows \(last.pattern.meaning)" + (devices.isEmpty ? "" : " (\(devices.joined(separator: ", ")))"),
+                code, (devices.isEmpty ? "The kernel log shows " : "On \(devices.joined(separator: ", ")), the kernel log shows ") + last.pattern.meaning,
                 evidence: found.suffix(5).map(\.line.text) + sources.map { "printed by \($0)" } + context.logContext(for: code, devices: devices),
                 remedy: last.pattern.remedy ?? Self.remedy(for: code, context)
             )

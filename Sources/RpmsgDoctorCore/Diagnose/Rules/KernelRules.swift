@@ -76,13 +76,13 @@ struct ChannelWithoutDriverRule: DiagnosisRule {
     private func finding(_ channel: Channel, _ context: DiagnosisContext) -> Finding {
         let index = context.index
         let system = context.snapshot.system
-        let registered = context.snapshot.drivers.map(\.name)
-        let known = RpmsgDriverID.known(on: system)
+        let registeredNames = context.snapshot.drivers.map(\.name)
+        let registered = Set(registeredNames)
         var evidence = ["\(channel.sysfsPath)/driver: missing", "modalias: rpmsg:\(channel.name)",
-                        "rpmsg drivers registered: \(registered.isEmpty ? "none" : registered.joined(separator: ", "))"]
-        if let exact = known.first(where: { $0.name == channel.name }) {
+                        "rpmsg drivers registered: \(registeredNames.isEmpty ? "none" : registeredNames.joined(separator: ", "))"]
+        if let exact = RpmsgDriverID.all.first(where: { $0.name == channel.name && ($0.binds(on: system, registered: registered) || $0.onlyIn != nil) }) {
             evidence.append("\(exact.driver) binds \"\(exact.name)\" (\(exact.source))")
-            if !registered.contains(exact.driver), !exact.isExpected(on: system) {
+            guard exact.binds(on: system, registered: registered) else {
                 return Finding(
                     .channelWithoutDriver, "Channel \(channel.label) has no driver bound: \(index.controls(on: channel.virtio).isEmpty ? "its virtio device has no control device" : "reach it through \(index.controlList(on: channel.virtio))")",
                     evidence: evidence, remedy: .optionalDriver(exact)
@@ -103,9 +103,8 @@ struct ChannelWithoutDriverRule: DiagnosisRule {
                 remedy: .bindDriver(exact.driver, to: channel)
             )
         }
-        let nearMiss = known.first { id in
-            (registered.contains(id.driver) || id.isExpected(on: system)) && id.name != channel.name
-                && (channel.name.hasPrefix(id.name) || id.name.hasPrefix(channel.name))
+        let nearMiss = RpmsgDriverID.all.first { id in
+            id.binds(on: system, registered: registered) && id.name != channel.name && (channel.name.hasPrefix(id.name) || id.name.hasPrefix(channel.name))
         }
         if let nearMiss {
             return Finding(

@@ -30,7 +30,9 @@ struct RpmsgNodeDisabledRule: DiagnosisRule {
         let snapshot = context.snapshot
         guard snapshot.virtioDevices.isEmpty else { return [] }
         let disabled = snapshot.deviceTree.filter { node in !node.isEnabled && node.compatible.contains(where: Self.isRpmsgTransport) }
-        let registeredOnly = context.log.matches("imx rpmsg driver is registered")
+        // With the node enabled, the driver failed for another reason, which the kernel log rules name.
+        let enabledTransport = snapshot.deviceTree.contains { $0.isEnabled && $0.compatible.contains(where: Self.isRpmsgTransport) }
+        let registeredOnly = enabledTransport ? nil : context.log.matches("imx rpmsg driver is registered")
         guard !disabled.isEmpty || registeredOnly != nil else { return [] }
         return [Finding(
             .rpmsgNodeDisabled, severity: disabled.isEmpty ? .warning : .error,

@@ -1,0 +1,82 @@
+@testable import RpmsgDoctorCore
+import RpmsgFixtures
+import Testing
+
+/// The vendor boards of the field notes: every healthy one is silent above info, every broken one says why.
+@Suite struct DiscoveryFieldTests {
+    static func problems(_ snapshot: Snapshot, intent: Intent = Intent()) -> [String] {
+        Diagnosis.findings(for: snapshot, intent: intent).filter { $0.severity != .info }.map { "\($0.id.rawValue) \($0.summary)" }
+    }
+
+    @Test func tiAM64xWithBothCoresUpIsHealthy() throws {
+        let snapshot = try scan { try Recipes.ti5_10() }
+        #expect(Self.problems(snapshot).isEmpty)
+        #expect(Self.problems(snapshot, intent: Intent(control: "/dev/rpmsg_ctrl1", dst: RpmsgAddress(14))).isEmpty)
+    }
+
+    @Test func tiAM64xWithACrashedR5FSaysSo() throws {
+        let snapshot = try scan { try FieldRecipes.tiAM64xCrashedR5F() }
+        let findings = Diagnosis.findings(for: snapshot)
+        let crashed = try #require(findings.first(.remoteNotRunning))
+        #expect(crashed.severity == .error && crashed.summary.hasPrefix("remoteproc1 (78000000.r5f) is crashed"))
+        #expect(findings.first(.nothingAnnounced) == nil, "the M4F's rpmsg_chrdev channel is an announced channel")
+    }
+
+    @Test func tiAM62xWithTwoCoresIsHealthyAndEachChrdevChannelHasItsOwnCtrl() throws {
+        let snapshot = try scan { try FieldRecipes.tiAM62x() }
+        #expect(Self.problems(snapshot).isEmpty)
+        for (control, virtio) in [("/dev/rpmsg_ctrl0", "virtio0"), ("/dev/rpmsg_ctrl1", "virtio1")] {
+            #expect(Self.problems(snapshot, intent: Intent(control: control, dst: RpmsgAddress(14))).isEmpty)
+            #expect(try snapshot.control(String(control.dropFirst(5))).virtio == virtio)
+        }
+        let route = Diagnosis.findings(for: snapshot, intent: Intent(service: "rpmsg_chrdev")).filter { $0.id == .route }
+        #expect(route.count == 2)
+        #expect(snapshot.remoteProcessors.map(\.platformDevice) == ["5000000.m4fss", "79000000.r5f"])
+    }
+
+    @Test(arguments: [KernelStyle.st5_15, .mainline6_1])
+    func stm32mp1WithATtyChannelIsHealthy(kernel: KernelStyle) throws {
+        let snapshot = try scan { try FieldRecipes.stm32mp1(kernel: kernel) }
+        #expect(Self.problems(snapshot).isEmpty)
+        #expect(snapshot.ttys.map(\.name) == ["ttyRPMSG0"])
+    }
+
+    @Test(arguments: [KernelStyle.st5_15, .mainline6_1])
+    func stm32mp1FirmwareWithTheOldTtyNameIsANearMiss(kernel: KernelStyle) throws {
+        let snapshot = try scan { try FieldRecipes.stm32mp1(kernel: kernel, channelName: "rpmsg-tty-channel") }
+        let finding = try #require(Diagnosis.findings(for: snapshot).first(.channelWithoutDriver))
+        #expect(finding.severity == .warning)
+        #expect(finding.summary.contains("close to \"rpmsg-tty\", which rpmsg_tty binds"))
+    }
+
+    @Test func zynqmpIsHealthy() throws {
+        let snapshot = try scan { try FieldRecipes.zynqmp() }
+        #expect(Self.problems(snapshot).isEmpty)
+        #expect(snapshot.remoteProcessors.first?.platformDevice == "ff9a0000.rf5ss:r5f_0")
+        #expect(Self.problems(snapshot, intent: Intent(control: "/dev/rpmsg_ctrl0", dst: RpmsgAddress(0x400))).isEmpty)
+    }
+
+    @Test(arguments: ["imx8mp-cm7", "imx93-cm33"])
+    func anAttachedImxCoreIsHealthy(core: String) throws {
+        let snapshot = try scan { try FieldRecipes.imxAttached(core: core) }
+        #expect(Self.problems(snapshot).isEmpty)
+        #expect(snapshot.remoteProcessors.first?.label == "remoteproc0 (\(core))")
+    }
+
+    @Test func imx8ulpDspChannelsAreReachedThroughItsOwnVirtioCtrl() throws {
+        let snapshot = try scan { try FieldRecipes.imx8ulp() }
+        #expect(Self.problems(snapshot).isEmpty)
+        let tty = try snapshot.channel("virtio2.rpmsg-tty.-1.1024")
+        #expect(tty.virtio == "virtio2")
+        let route = try #require(Diagnosis.findings(for: snapshot, intent: Intent(service: "rpmsg-client-sample")).first(.route))
+        #expect(route.summary.contains("/dev/rpmsg_ctrl2"))
+        let wrong = try #require(Diagnosis.findings(for: snapshot, intent: Intent(control: "/dev/rpmsg_ctrl1", dst: RpmsgAddress(0x401))).first(.wrongControl))
+        #expect(wrong.fix.contains("/dev/rpmsg_ctrl2"))
+    }
+
+    @Test func imx8mmWithoutReservedMemoryIsAnErrorNotSilence() throws {
+        let snapshot = try scan { try FieldRecipes.imx8mmLegacyProbeFailed() }
+        let codes = Diagnosis.findings(for: snapshot).filter { $0.severity == .error }.map(\.id)
+        #expect(codes.contains(.sharedMemoryMissing) && codes.contains(.transportProbeFailed))
+    }
+}
