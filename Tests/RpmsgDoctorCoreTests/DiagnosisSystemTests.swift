@@ -361,3 +361,26 @@ import Testing
         #expect(remote.label == "remoteproc0 (m4)")
     }
 }
+
+@Suite struct ReadingAdviceTests {
+    @Test func rootIsNotToldToUseSudo() throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.user = UserCredentials(uid: 0, gid: 0, userName: "root")
+        snapshot.kernelLog = KernelLog(source: "/dev/kmsg", readable: false, reason: ReadError.missing.description)
+        let missing = try #require(Diagnosis.findings(for: snapshot).first(.kernelLogUnreadable))
+        #expect(!missing.commands.contains { $0.contains("sudo") })
+        #expect(missing.fix.contains("no /dev/kmsg"))
+        snapshot.kernelLog.reason = ReadError.denied.description
+        let denied = try #require(Diagnosis.findings(for: snapshot).first(.kernelLogUnreadable))
+        #expect(denied.commands.isEmpty && denied.fix.contains("Even root"))
+        snapshot.user = SnapshotBuilders.user
+        #expect(try #require(Diagnosis.findings(for: snapshot).first(.kernelLogUnreadable)).commands == ["sudo rpmsg-doctor scan"])
+    }
+
+    @Test func anEmptyChannelNameIsCloseToNothing() throws {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.channels.append(SnapshotBuilders.channel("", dst: 41, on: 0))
+        let finding = try #require(Diagnosis.findings(for: snapshot).first(.channelWithoutDriver))
+        #expect(finding.severity == .info && !finding.summary.contains("close to"))
+    }
+}

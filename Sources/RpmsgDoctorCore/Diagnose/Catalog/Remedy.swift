@@ -285,7 +285,17 @@ extension Remedy {
     )
 
     // MARK: RD901
-    static let readKernelLog = Remedy("Run again with sudo, or as a user with CAP_SYSLOG, to include the kernel log.", commands: [ShellCommand("sudo", "rpmsg-doctor", "scan")])
+    /// `missing`: there is no /dev/kmsg at all (a container, a copied tree); `asRoot`: sudo would change nothing.
+    static func readKernelLog(missing: Bool, asRoot: Bool) -> Remedy {
+        if missing {
+            return Remedy("There is no /dev/kmsg here (inside a container, or a copied tree without one): take the kernel log on the host, or copy it into the tree as dev/kmsg.",
+                          commands: [ShellCommand("dmesg")])
+        }
+        if asRoot {
+            return Remedy("Even root could not read it: a security module or a container's seccomp profile may forbid it; take the kernel log on the host.")
+        }
+        return Remedy("Run again with sudo, or as a user with CAP_SYSLOG, to include the kernel log.", commands: [ShellCommand("sudo", "rpmsg-doctor", "scan")])
+    }
 
     // MARK: RD902
     static let attachSnapshot = Remedy(

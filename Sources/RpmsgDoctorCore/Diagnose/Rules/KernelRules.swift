@@ -104,7 +104,8 @@ struct ChannelWithoutDriverRule: DiagnosisRule {
             )
         }
         let nearMiss = RpmsgDriverID.all.first { id in
-            id.binds(on: system, registered: registered) && id.name != channel.name && (channel.name.hasPrefix(id.name) || id.name.hasPrefix(channel.name))
+            !channel.name.isEmpty && id.binds(on: system, registered: registered) && id.name != channel.name
+                && (channel.name.hasPrefix(id.name) || id.name.hasPrefix(channel.name))
         }
         if let nearMiss {
             return Finding(

@@ -8,7 +8,8 @@ struct KernelLogUnreadableRule: DiagnosisRule {
         guard !log.readable else { return [] }
         return [Finding(
             .kernelLogUnreadable, "Kernel log not read: \(log.reason ?? "unknown reason"); findings that need it are not checked",
-            evidence: ["\(log.source ?? "/dev/kmsg"): \(log.reason ?? "not readable")"], remedy: .readKernelLog
+            evidence: ["\(log.source ?? "/dev/kmsg"): \(log.reason ?? "not readable")"],
+            remedy: .readKernelLog(missing: log.reason == ReadError.missing.description, asRoot: context.snapshot.user.isRoot)
         )]
     }
 }
