@@ -9,6 +9,7 @@ Prints "listening" on stdout once the socket accepts connections; logs to --log.
 """
 
 import argparse
+import dataclasses
 import heapq
 import os
 import select
@@ -44,15 +45,18 @@ class Log:
 
 
 class RemoteCore:
-    def __init__(self, device, log):
+    def __init__(self, device, log, announce=True):
         self.device = device
         self.log = log
         self.endpoints = {e.addr: e for e in device.endpoints}
         self.answered = {e.addr: 0 for e in device.endpoints}
         self.outbox = []  # (src, dst, payload) waiting for a guest receive buffer
         self.timers = []  # (due, sequence, src, dst, payload)
+        self.announcements = []  # (due, endpoint): channels to announce again after a restart
         self.consuming = True
         self.announced = False
+        # False plays a remote that comes back without announcing its channels.
+        self.announce_channels = announce
         self.vhost = None
 
     @property
@@ -67,15 +71,15 @@ class RemoteCore:
                 self._wait_and_handle(deadline)
             self.log("lifetime limit reached, exiting")
         except vhost_user.ConnectionClosed:
-            self.log("the guest closed the connection, exiting")
+            self.log("the guest closed the connection")
         finally:
             self.vhost.close()
 
     def _wait_and_handle(self, deadline):
         kick_fds = {q.kick_fd: q for q in self.vhost.queues if q.kick_fd is not None}
         timeout = min(POLL_SECONDS, max(0.0, deadline - time.monotonic()))
-        if self.timers:
-            timeout = min(timeout, max(0.0, self.timers[0][0] - time.monotonic()))
+        for due in [t[0] for t in self.timers[:1]] + [a[0] for a in self.announcements]:
+            timeout = min(timeout, max(0.0, due - time.monotonic()))
         readable, _, _ = select.select([self.vhost.connection, *kick_fds], [], [], timeout)
         if self.vhost.connection in readable:
             request = self.vhost.handle_request()
@@ -101,7 +105,9 @@ class RemoteCore:
         self.announced = True
         negotiated_ns = bool(self.vhost.features & VIRTIO_RPMSG_F_NS)
         self.log(f"guest is ready; name service {'negotiated' if negotiated_ns else 'not negotiated'}")
-        if negotiated_ns:
+        if negotiated_ns and not self.announce_channels:
+            self.log("back without announcing its channels")
+        elif negotiated_ns:
             for endpoint in self.device.announced:
                 self._announce(endpoint, NS_CREATE)
 
@@ -153,7 +159,7 @@ class RemoteCore:
             return True
         if behaviour == "crash-after" and count >= endpoint.after:
             raise RemoteExit(f"endpoint {endpoint.addr} got message {count + 1} after answering {count}: crashing")
-        if behaviour == "silent":
+        if behaviour == "silent" or (behaviour == "stop-after" and count >= endpoint.after):
             return True
         if behaviour == "reply":
             answer = endpoint.reply
@@ -172,10 +178,25 @@ class RemoteCore:
         if behaviour == "destroy-after" and count + 1 == endpoint.after:
             self._announce(endpoint, NS_DESTROY)
             del self.endpoints[endpoint.addr]
+        if behaviour == "restart" and count + 1 == endpoint.after:
+            self._restart(endpoint)
         return True
+
+    def _restart(self, endpoint):
+        """Destroys the channel, and announces it again (at restart_addr) delay_ms later, as a firmware restart does."""
+        self.log(f"restarting {endpoint.printable_name!r}: back at addr {endpoint.restart_addr} in {endpoint.delay_ms} ms")
+        self._announce(endpoint, NS_DESTROY)
+        del self.endpoints[endpoint.addr]
+        again = dataclasses.replace(endpoint, addr=endpoint.restart_addr, behaviour="echo")
+        self.announcements.append((time.monotonic() + endpoint.delay_ms / 1000, again))
 
     def _fire_due_timers(self):
         now = time.monotonic()
+        for due, endpoint in [a for a in self.announcements if a[0] <= now]:
+            self.announcements.remove((due, endpoint))
+            self.endpoints[endpoint.addr] = endpoint
+            self.answered[endpoint.addr] = 0
+            self._announce(endpoint, NS_CREATE)
         while self.timers and self.timers[0][0] <= now:
             _due, _seq, src, dst, payload = heapq.heappop(self.timers)
             self.outbox.append((src, dst, payload))
@@ -228,28 +249,42 @@ def main():
     deadline = time.monotonic() + args.lifetime
 
     server = listen(args.socket)
-    log(f"device {args.device}: ns={device.ns}, endpoints "
+    log(f"device {args.device}: ns={device.ns}, reconnect={device.reconnect}, endpoints "
         + ", ".join(f"{e.printable_name!r}@{e.addr}:{e.behaviour}" for e in device.endpoints))
     print("listening", flush=True)
 
-    server.settimeout(args.accept_timeout)
-    try:
-        connection, _ = server.accept()
-    except socket.timeout:
-        log(f"no guest connected within {args.accept_timeout} s, exiting")
-        sys.exit(1)
-    finally:
+    connections = 0
+    while True:
+        # A remote that reconnects waits for the guest as long as it lives: its virtio device may come back any time.
+        server.settimeout(args.accept_timeout if connections == 0 else max(0.1, deadline - time.monotonic()))
+        try:
+            connection, _ = server.accept()
+        except socket.timeout:
+            if connections == 0:
+                log(f"no guest connected within {args.accept_timeout} s, exiting")
+                sys.exit(1)
+            log("lifetime limit reached, exiting")
+            break
+        finally:
+            if not device.reconnect:
+                server.close()
+                os.unlink(args.socket)
+        connection.setblocking(True)
+        log("guest connected" if connections == 0 else f"guest connected again ({connections + 1})")
+        try:
+            RemoteCore(device, log, announce=connections == 0 or device.reannounce).serve(connection, deadline)
+        except RemoteExit as reason:
+            log(str(reason))
+            break
+        except vhost_user.ProtocolError as error:
+            log(f"protocol error: {error}")
+            sys.exit(2)
+        connections += 1
+        if not device.reconnect or time.monotonic() >= deadline:
+            break
+    if device.reconnect:
         server.close()
         os.unlink(args.socket)
-    connection.setblocking(True)
-    log("guest connected")
-    try:
-        RemoteCore(device, log).serve(connection, deadline)
-    except RemoteExit as reason:
-        log(str(reason))
-    except vhost_user.ProtocolError as error:
-        log(f"protocol error: {error}")
-        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -16,10 +16,13 @@ BEHAVIOURS = {
     "truncate": "echoes the first half of the payload",
     "crash-after": "echoes `after` messages (default 1); the next one makes it close the socket and exit",
     "destroy-after": "echoes `after` messages (default 1), then announces the channel's destruction",
+    "restart": "echoes `after` messages (default 1), destroys its channel and announces it again `delay_ms` later"
+               " at `restart_addr` (default: the same address), then echoes",
+    "stop-after": "echoes `after` messages (default 1), then consumes messages without answering",
 }
-DEFAULT_AFTER = {"no-consume": 0, "crash-after": 1, "destroy-after": 1}
-ENDPOINT_FIELDS = {"name", "name_hex", "addr", "announce", "behaviour", "delay_ms", "after", "reply"}
-DEVICE_FIELDS = {"ns", "endpoints"}
+DEFAULT_AFTER = {"no-consume": 0, "crash-after": 1, "destroy-after": 1, "restart": 1, "stop-after": 1}
+ENDPOINT_FIELDS = {"name", "name_hex", "addr", "announce", "behaviour", "delay_ms", "after", "reply", "restart_addr"}
+DEVICE_FIELDS = {"ns", "endpoints", "reconnect", "reannounce"}
 
 
 class ScenarioError(ValueError):
@@ -35,6 +38,7 @@ class Endpoint:
     delay_ms: int = 0
     after: int = 0
     reply: bytes = b""
+    restart_addr: int = None
 
     @property
     def printable_name(self):
@@ -45,6 +49,10 @@ class Endpoint:
 class Device:
     ns: bool
     endpoints: list = field(default_factory=list)
+    # Serve the guest again when it reconnects (its virtio device was removed and added again).
+    reconnect: bool = False
+    # Whether the channels are announced again on a reconnection.
+    reannounce: bool = True
 
     @property
     def announced(self):
@@ -69,14 +77,13 @@ def load(source):
 def _device(data, index):
     where = f"devices[{index}]"
     _require_known_fields(data, DEVICE_FIELDS, where)
-    ns = data.get("ns", True)
-    if not isinstance(ns, bool):
-        raise ScenarioError(f"{where}.ns must be true or false")
+    ns = _bool(data, "ns", True, where)
     endpoints = [_endpoint(e, f"{where}.endpoints[{i}]") for i, e in enumerate(data.get("endpoints", []))]
     addrs = [e.addr for e in endpoints]
     if len(set(addrs)) != len(addrs):
         raise ScenarioError(f"{where}: two endpoints share an address")
-    return Device(ns=ns, endpoints=endpoints)
+    return Device(ns=ns, endpoints=endpoints, reconnect=_bool(data, "reconnect", False, where),
+                  reannounce=_bool(data, "reannounce", True, where))
 
 
 def _endpoint(data, where):
@@ -90,9 +97,8 @@ def _endpoint(data, where):
     if not 0 < len(name) <= NAME_SIZE:
         raise ScenarioError(f"{where}: name must be 1 to {NAME_SIZE} bytes, got {len(name)}")
 
-    addr = data.get("addr")
-    if not isinstance(addr, int) or not 0 <= addr < 0xFFFFFFFF or addr == NAME_SERVICE_ADDR:
-        raise ScenarioError(f"{where}.addr must be an integer address other than {NAME_SERVICE_ADDR}")
+    addr = _address(data, "addr", where)
+    restart_addr = _address(data, "restart_addr", where) if "restart_addr" in data else addr
 
     behaviour = data.get("behaviour", "echo")
     if behaviour not in BEHAVIOURS:
@@ -106,7 +112,15 @@ def _endpoint(data, where):
         delay_ms=_count(data, "delay_ms", 0, where),
         after=_count(data, "after", DEFAULT_AFTER.get(behaviour, 0), where),
         reply=str(data.get("reply", "")).encode(),
+        restart_addr=restart_addr,
     )
+
+
+def _address(data, key, where):
+    addr = data.get(key)
+    if not isinstance(addr, int) or isinstance(addr, bool) or not 0 <= addr < 0xFFFFFFFF or addr == NAME_SERVICE_ADDR:
+        raise ScenarioError(f"{where}.{key} must be an integer address other than {NAME_SERVICE_ADDR}")
+    return addr
 
 
 def _bool(data, key, default, where):

@@ -215,3 +215,44 @@ def test_nothing_is_left_running(kernel):
 def test_invalid_scenario_is_rejected_before_booting():
     with pytest.raises(scenario.ScenarioError, match="behaviour 'shout'"):
         scenario.load({"devices": [{"endpoints": [{"name": "x", "addr": 30, "behaviour": "shout"}]}]})
+
+
+def test_rpmsg_tty_channel_gets_a_tty_that_echoes(kernel):
+    # One descriptor for both directions: answers that come while nobody has the tty open are lost.
+    result = run("rpmsg-tty", "readlink /sys/bus/rpmsg/devices/virtio1.rpmsg-tty.-1.30/driver; "
+                 "readlink -f /sys/class/tty/ttyRPMSG0; stty -F /dev/ttyRPMSG0 raw -echo; "
+                 "exec 3<>/dev/ttyRPMSG0; printf hello >&3; timeout 2 head -c 5 <&3; echo", kernel)
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("/drivers/rpmsg_tty"), result.report()
+    assert lines[1] == "/sys/devices/virtio-uml-cmdline/virtio-uml.1/virtio1/virtio1.rpmsg-tty.-1.30/tty/ttyRPMSG0", result.report()
+    assert lines[2] == "hello", result.report()
+
+
+def test_restarting_remote_announces_its_channel_again_elsewhere(kernel, tools):
+    result = run("restart", f"{tools / 'echo_client'} /dev/rpmsg_ctrl1 30 hello; sleep 1; " + LIST_RPMSG_DEVICES, kernel, tools)
+    assert "answer 1: hello" in result.stdout, result.report()
+    assert "destroying channel rpmsg-openamp-demo-channel addr 0x1e" in result.kernel_log, result.report()
+    assert "creating channel rpmsg-openamp-demo-channel addr 0x1f" in result.kernel_log, result.report()
+    assert "virtio1.rpmsg-openamp-demo-channel.-1.31" in rpmsg_devices(result.stdout.split("\n")[-1]), result.report()
+
+
+def test_remote_that_stops_answering_after_n_messages(kernel, tools):
+    stops = {"devices": [{"endpoints": [{"name": "rpmsg-openamp-demo-channel", "addr": 30, "behaviour": "stop-after", "after": 2}]}]}
+    result = board.run(stops, f"{tools / 'echo_client'} -c 4 -t 500 /dev/rpmsg_ctrl0 30 hello", share=[str(tools)], kernel_path=kernel)
+    lines = result.stdout.splitlines()
+    assert "answer 1: hello" in lines and "answer 2: hello" in lines, result.report()
+    assert "message 3: no answer within 500 ms" in lines and "answer 3: hello" not in lines, result.report()
+
+
+@pytest.mark.parametrize("reannounce", [True, False])
+def test_virtio_device_comes_back_when_bound_again(kernel, reannounce):
+    restarting = {"devices": [{"reconnect": True, "reannounce": reannounce, "endpoints": [
+        {"name": "rpmsg-openamp-demo-channel", "addr": 30, "behaviour": "echo"}]}]}
+    script = os.path.join(HERE, "guest-scripts", "restart-virtio.sh")
+    result = board.run(restarting, f"{script} 0; sleep 1; ls /sys/bus/virtio/devices /sys/class/rpmsg; " + LIST_RPMSG_DEVICES,
+                       kernel_path=kernel)
+    assert result.exit_code == 0, result.report()
+    assert "guest connected again (2)" in result.remote_logs[0], result.report()
+    assert ["virtio0", "rpmsg_ctrl0"] == result.stdout.split()[1:4:2], result.report()
+    announced = [e for e in rpmsg_devices(result.stdout.split("\n")[-1]) if "demo-channel" in e]
+    assert announced == (["virtio0.rpmsg-openamp-demo-channel.-1.30"] if reannounce else []), result.report()
