@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Times `rpmsg-doctor scan --root DIR` against a minimal C walk of the same tree (c-walk/scan_walk.c).
+
+Builds the C walk with gcc -O2, makes the benchmark board with rpmsg-doctor-fixture (64 virtio devices x 64
+channels by default), then runs the two in pairs, N times, output to /dev/null, and reports the median wall time
+of each and the median of the per-pair ratios (scan / C). Which of the two goes first alternates from pair to
+pair, so that load on the machine falls on both alike. Then it counts each one's system calls with
+`strace -f -c`, and with --instructions, the instructions each executes (callgrind) on boards of 512 to 4096
+channels, to show how scan grows.
+
+    swift build -c release
+    python3 Benchmarks/scan_vs_c.py [--runs 11] [--board 64x64] [--instructions] [--build-dir .build/release]
+"""
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PACKAGE = os.path.dirname(HERE)
+SYSCALLS_SHOWN = ["openat", "read", "close", "newfstatat", "fstat", "readlink", "getdents64", "statx"]
+
+
+def build_c_walk(directory):
+    binary = os.path.join(directory, "scan_walk")
+    subprocess.run(["gcc", "-O2", "-Wall", "-o", binary, os.path.join(HERE, "c-walk", "scan_walk.c")], check=True)
+    return binary
+
+
+def make_board(fixture_tool, board):
+    output = subprocess.run([fixture_tool, "benchmark-" + board], check=True, capture_output=True, text=True)
+    return output.stdout.strip()
+
+
+def run_once(argv):
+    """Wall time of one run, spawn to exit, standard output to /dev/null."""
+    with open(os.devnull, "wb") as null:
+        start = time.perf_counter()
+        completed = subprocess.run(argv, stdout=null)
+        seconds = time.perf_counter() - start
+    # scan exits 1 when it finds errors; 2 and above mean it could not scan.
+    if completed.returncode not in (0, 1):
+        sys.exit(f"{' '.join(argv)} failed with exit code {completed.returncode}")
+    return seconds
+
+
+def paired_runs(c_argv, scan_argv, runs):
+    c_times, scan_times = [], []
+    run_once(c_argv)  # one of each first, so that both find the tree in the dentry and page caches
+    run_once(scan_argv)
+    for index in range(runs):
+        if index % 2 == 0:
+            c_times.append(run_once(c_argv))
+            scan_times.append(run_once(scan_argv))
+        else:
+            scan_times.append(run_once(scan_argv))
+            c_times.append(run_once(c_argv))
+    return c_times, scan_times
+
+
+def syscall_counts(argv):
+    """Calls per system call and in total, from strace -f -c."""
+    with tempfile.NamedTemporaryFile("r", suffix=".strace") as summary, open(os.devnull, "wb") as null:
+        subprocess.run(["strace", "-f", "-c", "-o", summary.name] + argv, stdout=null, check=False)
+        counts = {}
+        for line in summary.read().splitlines():
+            fields = line.split()
+            # "% time  seconds  usecs/call  calls  [errors]  syscall"
+            if len(fields) >= 5 and re.fullmatch(r"[\d.]+", fields[0]) and fields[-1] != "total":
+                counts[fields[-1]] = int(fields[3])
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def instructions(argv):
+    """Instructions executed (callgrind's Ir), the same on every run."""
+    with open(os.devnull, "wb") as null:
+        completed = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + argv,
+                                   stdout=null, stderr=subprocess.PIPE, text=True)
+    match = re.search(r"Collected : (\d+)", completed.stderr)
+    if not match:
+        sys.exit("callgrind gave no count:\n" + completed.stderr[-2000:])
+    return int(match.group(1))
+
+
+def channels_of(board):
+    virtio, channels = (int(part) for part in board.split("x"))
+    return virtio * channels
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=11, help="pairs of runs (default 11)")
+    parser.add_argument("--board", default="64x64", help="VIRTIOxCHANNELS of the timed board (default 64x64)")
+    parser.add_argument("--build-dir", default=os.path.join(PACKAGE, ".build", "release"),
+                        help="where rpmsg-doctor and rpmsg-doctor-fixture are (default .build/release)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count instructions with callgrind on 8, 16, 32 and 64 virtio x 64 channels")
+    options = parser.parse_args()
+
+    cli = os.path.join(options.build_dir, "rpmsg-doctor")
+    fixture_tool = os.path.join(options.build_dir, "rpmsg-doctor-fixture")
+    for tool in (cli, fixture_tool):
+        if not os.access(tool, os.X_OK):
+            sys.exit(f"no {tool}: run `swift build -c release` first, or pass --build-dir")
+
+    work = tempfile.mkdtemp(prefix="scan-vs-c.")
+    try:
+        c_walk = build_c_walk(work)
+        root = make_board(fixture_tool, options.board)
+        try:
+            c_argv, scan_argv = [c_walk, root], [cli, "scan", "--root", root]
+            c_times, scan_times = paired_runs(c_argv, scan_argv, options.runs)
+            ratios = [scan / c for c, scan in zip(c_times, scan_times)]
+            print(f"board {options.board} ({channels_of(options.board)} channels), {options.runs} pairs\n")
+            print("| | median ms | runs ms |")
+            print("|---|--:|---|")
+            print(f"| C walk | {statistics.median(c_times) * 1e3:.0f} | {', '.join(f'{t * 1e3:.0f}' for t in c_times)} |")
+            print(f"| scan | {statistics.median(scan_times) * 1e3:.0f} | {', '.join(f'{t * 1e3:.0f}' for t in scan_times)} |")
+            print(f"\nscan / C walk, median of the per-pair ratios: **{statistics.median(ratios):.2f}** "
+                  f"(pairs: {', '.join(f'{r:.2f}' for r in ratios)})")
+            if shutil.which("strace"):
+                c_calls, scan_calls = syscall_counts(c_argv), syscall_counts(scan_argv)
+                print("\n| system calls | C walk | scan |\n|---|--:|--:|")
+                for name in SYSCALLS_SHOWN + ["total"]:
+                    if name in c_calls or name in scan_calls:
+                        print(f"| {name} | {c_calls.get(name, 0)} | {scan_calls.get(name, 0)} |")
+            else:
+                print("\n(no strace: system calls not counted)")
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+
+        if options.instructions:
+            if not shutil.which("valgrind"):
+                sys.exit("--instructions needs valgrind")
+            print("\n| channels | C walk instructions | scan instructions | scan per channel | growth per doubling |")
+            print("|--:|--:|--:|--:|--:|")
+            previous = None
+            for virtio in (8, 16, 32, 64):
+                board = f"{virtio}x64"
+                root = make_board(fixture_tool, board)
+                try:
+                    c_count = instructions([c_walk, root])
+                    scan_count = instructions([cli, "scan", "--root", root])
+                finally:
+                    shutil.rmtree(root, ignore_errors=True)
+                growth = f"× {scan_count / previous:.2f}" if previous else ""
+                previous = scan_count
+                channels = channels_of(board)
+                print(f"| {channels} | {c_count / 1e6:.1f} M | {scan_count / 1e6:.0f} M | "
+                      f"{scan_count / channels / 1e3:.0f} k | {growth} |")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
