@@ -1,7 +1,7 @@
 extension SystemReader {
     /// The /dev node of a class device, named by DEVNAME in its uevent (the kernel's choice), else by the device name.
     func deviceNode(sysfsDevice: SysPath, name: String, owners: AccountNames) -> DeviceNode {
-        let devName = optionalAttribute(sysfsDevice + "uevent")
+        let devName = optionalAttribute(sysfsDevice, "uevent")
             .flatMap { uevent in uevent.split(separator: "\n").first(where: { $0.hasPrefix("DEVNAME=") }) }
             .map { String($0.dropFirst("DEVNAME=".count)) }
         let path = SysPath("/dev") + (devName ?? name)

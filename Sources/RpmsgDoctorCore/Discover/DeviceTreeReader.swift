@@ -22,7 +22,7 @@ extension SystemReader {
                 if lowered.contains("rpmsg") || compatible.contains(where: { $0.contains("rpmsg") }) || isReservedCarveOut {
                     found.append(DeviceTreeNode(
                         path: childLogical, compatible: compatible,
-                        status: optionalAttribute(child + "status"),
+                        status: optionalAttribute(child, "status"),
                         vdevCount: bigEndianCell(child + "vdev-nums")
                     ))
                 }

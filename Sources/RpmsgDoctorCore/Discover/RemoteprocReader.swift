@@ -7,10 +7,10 @@ extension SystemReader {
             return RemoteProcessor(
                 name: DisplayText.decode(entry),
                 sysfsPath: resolved.description,
-                processorName: optionalAttribute(resolved + "name"),
-                state: optionalAttribute(resolved + "state"),
-                firmware: optionalAttribute(resolved + "firmware"),
-                recovery: optionalAttribute(resolved + "recovery")
+                processorName: optionalAttribute(resolved, "name"),
+                state: optionalAttribute(resolved, "state"),
+                firmware: optionalAttribute(resolved, "firmware"),
+                recovery: optionalAttribute(resolved, "recovery")
             )
         }
     }

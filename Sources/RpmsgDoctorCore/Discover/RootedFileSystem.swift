@@ -44,6 +44,11 @@ public struct RootedFileSystem: Sendable {
     public let root: String
     private let hostPrefix: [UInt8]
 
+    /// What one read(2) asks for: a sysfs attribute is at most a page, so a page and one byte holds it whole.
+    static let firstReadSize = 4097
+    /// The most sysfs returns from one read(2) of any attribute (text or binary) on any page size.
+    static let smallestPage = 4096
+
     public init(root: String = "/") throws(ReadError) {
         let real = try Self.realPath(SysPath(root))
         self.root = root
@@ -54,37 +59,100 @@ public struct RootedFileSystem: Sendable {
 
     public func hostPath(_ path: SysPath) -> SysPath { SysPath(bytes: hostPrefix + path.bytes) }
 
+    /// The host path of `path`, or of `path/name` when `name` is not empty, as a C string for the duration of `body`.
+    func withHostCString<T>(_ path: SysPath, _ name: String = "", _ body: (UnsafePointer<CChar>) throws -> T) rethrows -> T {
+        try SysPath.withCString(hostPrefix, path.bytes, name, body)
+    }
+
     /// The content of a small file such as a sysfs attribute, at most `limit` bytes.
-    public func read(_ path: SysPath, limit: Int = 65536) -> Result<[UInt8], ReadError> {
-        let fd = hostPath(path).withCString { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
-        guard fd >= 0 else { return .failure(ReadError(errno: errno)) }
-        defer { close(fd) }
-        var content: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while content.count < limit {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, min($0.count, limit - content.count)) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failure(ReadError(errno: errno))
-            }
-            if count == 0 { break }
-            content += chunk[0..<count]
-        }
-        return .success(content)
+    /// Only regular files are read: a FIFO or device node in place of a file reads as empty, a directory fails.
+    /// - Parameter followingLinks: false opens the file with O_NOFOLLOW: a symbolic link as the last component
+    ///   fails with `.loop` instead of being read (sysfs attributes are never links).
+    public func read(_ path: SysPath, limit: Int = 65536, followingLinks: Bool = true) -> Result<[UInt8], ReadError> {
+        withContent(of: path, limit: limit, followingLinks: followingLinks) { Array($0) }
     }
 
     /// A sysfs attribute as text without its trailing newline.
-    public func attribute(_ path: SysPath) -> Result<String, ReadError> {
-        read(path).map { bytes in
-            var trimmed = bytes[...]
-            while let last = trimmed.last, last == 0x0A || last == 0 { trimmed = trimmed.dropLast() }
-            return DisplayText.decode(trimmed)
+    public func attribute(_ path: SysPath, followingLinks: Bool = true) -> Result<String, ReadError> {
+        withContent(of: path, followingLinks: followingLinks, Self.attributeText)
+    }
+
+    /// An attribute's bytes as text: without trailing newlines and NULs, bytes that are not UTF-8 as `\xNN`.
+    static func attributeText(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        DisplayText.decode(UnsafeBufferPointer(rebasing: bytes[..<attributeEnd(bytes)]))
+    }
+
+    /// Where an attribute's content ends, before its trailing newlines and NULs.
+    static func attributeEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[end - 1] == 0x0A || bytes[end - 1] == 0 { end -= 1 }
+        return end
+    }
+
+    /// A buffer for the first read of each file, for a caller that reads many files one after another.
+    final class ReadBuffer {
+        let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: RootedFileSystem.firstReadSize)
+        deinit { bytes.deallocate() }
+    }
+
+    /// Opens `path` (or `path/name`) once, checks with fstat(2) that it is a regular file, and reads it: in one
+    /// read(2) when that returns less than a page of a file with a size (every sysfs attribute, every small
+    /// file), else on to its end or `limit` (files in /proc have no size and may return less than asked before
+    /// their end). `body` sees the content only during the call.
+    func withContent<T>(of path: SysPath, _ name: String = "", limit: Int = 65536, followingLinks: Bool,
+                        buffer: ReadBuffer? = nil, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> Result<T, ReadError> {
+        let flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | (followingLinks ? 0 : O_NOFOLLOW)
+        let fd = withHostCString(path, name) { open($0, flags) }
+        guard fd >= 0 else { return .failure(ReadError(errno: errno)) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return .failure(ReadError(errno: errno)) }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: return .failure(ReadError(errno: EISDIR))
+        default: return .success(body(UnsafeBufferPointer(start: nil, count: 0)))
+        }
+        guard limit > 0 else { return .success(body(UnsafeBufferPointer(start: nil, count: 0))) }
+        if let buffer { return Self.read(fd, info, limit: limit, into: buffer.bytes, body) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: min(limit, Self.firstReadSize)) {
+            Self.read(fd, info, limit: limit, into: $0, body)
+        }
+    }
+
+    private static func read<T>(_ fd: Int32, _ info: stat, limit: Int, into buffer: UnsafeMutableBufferPointer<UInt8>,
+                                _ body: (UnsafeBufferPointer<UInt8>) -> T) -> Result<T, ReadError> {
+        let firstSize = min(limit, buffer.count)
+        let count: Int
+        switch readRetrying(fd, buffer.baseAddress, firstSize) {
+        case .failure(let error): return .failure(error)
+        case .success(let read): count = read
+        }
+        let first = UnsafeBufferPointer(rebasing: buffer[..<count])
+        if count == 0 || count >= limit || (count < smallestPage && count < firstSize && info.st_size > 0) {
+            return .success(body(first))
+        }
+        var content = Array(first)
+        while content.count < limit {
+            switch readRetrying(fd, buffer.baseAddress, min(buffer.count, limit - content.count)) {
+            case .failure(let error): return .failure(error)
+            case .success(0): return .success(content.withUnsafeBufferPointer(body))
+            case .success(let read): content.append(contentsOf: buffer[..<read])
+            }
+        }
+        return .success(content.withUnsafeBufferPointer(body))
+    }
+
+    private static func readRetrying(_ fd: Int32, _ buffer: UnsafeMutablePointer<UInt8>?, _ count: Int) -> Result<Int, ReadError> {
+        while true {
+            let read = Glibc.read(fd, buffer, count)
+            if read >= 0 { return .success(read) }
+            if errno != EINTR { return .failure(ReadError(errno: errno)) }
         }
     }
 
     /// Entry names of a directory, without "." and "..", sorted bytewise.
     public func list(_ path: SysPath) -> Result<[[UInt8]], ReadError> {
-        guard let dir = hostPath(path).withCString({ opendir($0) }) else { return .failure(ReadError(errno: errno)) }
+        guard let dir = withHostCString(path, "", { opendir($0) }) else { return .failure(ReadError(errno: errno)) }
         defer { closedir(dir) }
         var names: [[UInt8]] = []
         while let entry = readdir(dir) {
@@ -110,15 +178,39 @@ public struct RootedFileSystem: Sendable {
     }
 
     public func readLink(_ path: SysPath) -> Result<[UInt8], ReadError> {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let count = hostPath(path).withCString { readlink($0, &buffer, buffer.count) }
-        guard count >= 0 else { return .failure(ReadError(errno: errno)) }
-        return .success(buffer[0..<count].map { UInt8(bitPattern: $0) })
+        switch linkTarget(path) {
+        case .link(let target): .success(target)
+        case .notALink: .failure(ReadError(errno: EINVAL))
+        case .failed(let code): .failure(ReadError(errno: code))
+        }
+    }
+
+    enum LinkTarget {
+        case link([UInt8])
+        case notALink
+        /// readlink(2) failed otherwise (the errno), or the target did not fit in PATH_MAX.
+        case failed(Int32)
+    }
+
+    /// One readlink(2) of `path` (or `path/name`): the target of a link, or that the path exists and is not one.
+    func linkTarget(_ path: SysPath, _ name: String = "") -> LinkTarget {
+        withHostCString(path, name) { hostPath in
+            /// nil when the target filled the buffer: it may be longer
+            func readLink(size: Int) -> LinkTarget? {
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { buffer -> LinkTarget? in
+                    let count = readlink(hostPath, UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), size)
+                    if count < 0 { return errno == EINVAL ? .notALink : .failed(errno) }
+                    return count < size ? .link(Array(UnsafeBufferPointer(rebasing: buffer[..<count]))) : nil
+                }
+            }
+            // sysfs link targets are short: a buffer on the stack first, then one of PATH_MAX
+            return readLink(size: 512) ?? readLink(size: Int(PATH_MAX)) ?? .failed(ENAMETOOLONG)
+        }
     }
 
     public func status(_ path: SysPath, followLinks: Bool = false) -> Result<FileStatus, ReadError> {
         var info = stat()
-        let result = hostPath(path).withCString { followLinks ? stat($0, &info) : lstat($0, &info) }
+        let result = withHostCString(path) { followLinks ? stat($0, &info) : lstat($0, &info) }
         guard result == 0 else { return .failure(ReadError(errno: errno)) }
         let kind: FileStatus.Kind
         switch info.st_mode & S_IFMT {
@@ -140,7 +232,7 @@ public struct RootedFileSystem: Sendable {
     }
 
     public func exists(_ path: SysPath) -> Bool {
-        hostPath(path).withCString { access($0, F_OK) } == 0
+        withHostCString(path) { access($0, F_OK) } == 0
     }
 
     private static func realPath(_ path: SysPath) throws(ReadError) -> SysPath {

@@ -8,12 +8,12 @@ extension SystemReader {
             let fallback = ChannelDeviceName(deviceName)
             return Channel(
                 deviceName: deviceName,
-                name: attribute(resolved + "name") ?? fallback?.name ?? deviceName,
-                src: attribute(resolved + "src").flatMap(RpmsgAddress.init(parsing:)) ?? fallback?.src,
-                dst: attribute(resolved + "dst").flatMap(RpmsgAddress.init(parsing:)) ?? fallback?.dst,
-                announce: optionalAttribute(resolved + "announce").map { $0 == "true" },
-                driver: linkTarget(resolved + "driver"),
-                driverOverride: optionalAttribute(resolved + "driver_override").flatMap { $0 == "(null)" || $0.isEmpty ? nil : $0 },
+                name: attribute(resolved, "name") ?? fallback?.name ?? deviceName,
+                src: attribute(resolved, "src").flatMap(RpmsgAddress.init(parsing:)) ?? fallback?.src,
+                dst: attribute(resolved, "dst").flatMap(RpmsgAddress.init(parsing:)) ?? fallback?.dst,
+                announce: optionalAttribute(resolved, "announce").map { $0 == "true" },
+                driver: linkTarget(resolved, "driver"),
+                driverOverride: optionalAttribute(resolved, "driver_override").flatMap { $0 == "(null)" || $0.isEmpty ? nil : $0 },
                 virtio: ancestry.virtio,
                 remoteProcessor: ancestry.remoteProcessor,
                 sysfsPath: resolved.description

@@ -11,7 +11,7 @@ extension SystemReader {
             let name = DisplayText.decode(entry)
             guard let resolved = resolve(classDir.appending(entry)) else { continue }
             let ancestry = SysfsAncestry(resolvedPath: resolved, ownName: name)
-            let devNumber = optionalAttribute(resolved + "dev")
+            let devNumber = optionalAttribute(resolved, "dev")
             let node = deviceNode(sysfsDevice: resolved, name: name, owners: owners)
             if KernelNames.isNumbered(name, prefix: "rpmsg_ctrl") {
                 devices.controls.append(ControlDevice(
@@ -21,9 +21,9 @@ extension SystemReader {
             } else {
                 devices.endpoints.append(EndpointDevice(
                     name: name, sysfsPath: resolved.description, devNumber: devNumber,
-                    endpointName: optionalAttribute(resolved + "name"),
-                    src: optionalAttribute(resolved + "src").flatMap(RpmsgAddress.init(parsing:)),
-                    dst: optionalAttribute(resolved + "dst").flatMap(RpmsgAddress.init(parsing:)),
+                    endpointName: optionalAttribute(resolved, "name"),
+                    src: optionalAttribute(resolved, "src").flatMap(RpmsgAddress.init(parsing:)),
+                    dst: optionalAttribute(resolved, "dst").flatMap(RpmsgAddress.init(parsing:)),
                     virtio: ancestry.virtio, remoteProcessor: ancestry.remoteProcessor,
                     control: ancestry.control, hostChannel: ancestry.control == nil ? ancestry.hostChannel : nil,
                     node: node
@@ -40,7 +40,7 @@ extension SystemReader {
             guard name.hasPrefix("ttyRPMSG"), let resolved = resolve(classDir.appending(entry)) else { return nil }
             let ancestry = SysfsAncestry(resolvedPath: resolved, ownName: name)
             return RpmsgTTY(
-                name: name, sysfsPath: resolved.description, devNumber: optionalAttribute(resolved + "dev"),
+                name: name, sysfsPath: resolved.description, devNumber: optionalAttribute(resolved, "dev"),
                 hostChannel: ancestry.hostChannel, virtio: ancestry.virtio,
                 node: deviceNode(sysfsDevice: resolved, name: name, owners: owners)
             )

@@ -29,9 +29,42 @@ public struct SysPath: Hashable, Sendable, CustomStringConvertible {
     public var description: String { DisplayText.decode(bytes) }
 
     public func withCString<T>(_ body: (UnsafePointer<CChar>) throws -> T) rethrows -> T {
-        try (bytes.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { try body($0.baseAddress!) }
+        try SysPath.withCString([], bytes, "", body)
+    }
+
+    /// `prefix`, `path` and, when `name` is not empty, `name` as a component below `path` (as `path + name`
+    /// makes it), as one NUL-terminated string, on the stack when it is short (paths usually are).
+    static func withCString<T>(_ prefix: [UInt8], _ path: [UInt8], _ name: String = "",
+                               _ body: (UnsafePointer<CChar>) throws -> T) rethrows -> T {
+        var name = name
+        return try name.withUTF8 { name in
+            let slash = !name.isEmpty && path.last != UInt8(ascii: "/")
+            let count = prefix.count + path.count + (slash ? 1 : 0) + name.count
+            return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count + 1) { buffer in
+                var end = buffer.baseAddress!
+                prefix.withUnsafeBufferPointer { part in
+                    if let source = part.baseAddress { end.initialize(from: source, count: part.count) }
+                }
+                end += prefix.count
+                path.withUnsafeBufferPointer { part in
+                    if let source = part.baseAddress { end.initialize(from: source, count: part.count) }
+                }
+                end += path.count
+                if slash {
+                    end.initialize(to: UInt8(ascii: "/"))
+                    end += 1
+                }
+                if let source = name.baseAddress, !name.isEmpty {
+                    end.initialize(from: source, count: name.count)
+                    end += name.count
+                }
+                end.initialize(to: 0)
+                return try buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: count + 1) { try body($0) }
+            }
+        }
     }
 }
+
 
 public enum DisplayText {
     /// Decodes bytes read from the system into text, writing each byte of an invalid UTF-8 sequence as `\xNN`.

@@ -1,7 +1,12 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Reads one system (live or below a root) once, remembering what it could not read and why.
 final class SystemReader {
     let fs: RootedFileSystem
     private(set) var problems: [ReadProblem] = []
+    private let buffer = RootedFileSystem.ReadBuffer()
 
     init(fs: RootedFileSystem) { self.fs = fs }
 
@@ -12,23 +17,30 @@ final class SystemReader {
 
     func note(_ problem: ReadProblem) { problems.append(problem) }
 
-    /// An attribute that is expected to be there: any failure is noted.
-    func attribute(_ path: SysPath) -> String? {
-        switch fs.attribute(path) {
-        case .success(let value): return value
-        case .failure(let error):
-            note(path, error)
-            return nil
-        }
+    /// An attribute that is expected to be there (`directory/name`, or `directory` itself when `name` is empty):
+    /// any failure is noted. Attributes are files, never links: one that is a link is not followed (out of the
+    /// root, perhaps) but fails.
+    func attribute(_ directory: SysPath, _ name: String = "") -> String? {
+        read(directory, name, optional: false, RootedFileSystem.attributeText)
     }
 
     /// An attribute that older kernels or other vendors may lack: only failures other than absence are noted.
-    func optionalAttribute(_ path: SysPath) -> String? {
-        switch fs.attribute(path) {
+    func optionalAttribute(_ directory: SysPath, _ name: String = "") -> String? {
+        read(directory, name, optional: true, RootedFileSystem.attributeText)
+    }
+
+    /// What `body` makes of an optional attribute's bytes, without trailing newlines and NULs (the bytes
+    /// `optionalAttribute` decodes), or nil as `optionalAttribute` would give nil.
+    func optionalAttribute<T>(_ directory: SysPath, _ name: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
+        read(directory, name, optional: true) { bytes in body(UnsafeBufferPointer(rebasing: bytes[..<RootedFileSystem.attributeEnd(bytes)])) }
+    }
+
+    private func read<T>(_ directory: SysPath, _ name: String, optional: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
+        switch fs.withContent(of: directory, name, followingLinks: false, buffer: buffer, body) {
         case .success(let value): return value
-        case .failure(.missing): return nil
+        case .failure(.missing) where optional: return nil
         case .failure(let error):
-            note(path, error)
+            note(name.isEmpty ? directory : directory + name, error)
             return nil
         }
     }
@@ -64,14 +76,14 @@ final class SystemReader {
         }
     }
 
-    /// The name of the target of a link such as `driver`, or nil when there is none.
-    func linkTarget(_ path: SysPath) -> String? {
-        switch fs.readLink(path) {
-        case .success(let target): return DisplayText.decode(SysPath(bytes: target).lastComponent)
-        case .failure(.missing): return nil
-        case .failure(let error):
-            note(path, error)
-            return nil
+    /// The name of the target of a link such as `driver` (`directory/name`), or nil when there is none.
+    func linkTarget(_ directory: SysPath, _ name: String) -> String? {
+        switch fs.linkTarget(directory, name) {
+        case .link(let target): return DisplayText.decode(SysPath(bytes: target).lastComponent)
+        case .notALink: note(directory + name, ReadError(errno: EINVAL))
+        case .failed(let code) where ReadError(errno: code) == .missing: break
+        case .failed(let code): note(directory + name, ReadError(errno: code))
         }
+        return nil
     }
 }

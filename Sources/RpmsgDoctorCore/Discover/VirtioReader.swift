@@ -6,8 +6,8 @@ extension SystemReader {
         let busDir = SysPath("/sys/bus/virtio/devices")
         return entries(busDir).compactMap { entry in
             guard let resolved = resolve(busDir.appending(entry)) else { return nil }
-            let deviceID = optionalAttribute(resolved + "device")
-            let driver = linkTarget(resolved + "driver")
+            let deviceID = optionalAttribute(resolved, "device")
+            let driver = linkTarget(resolved, "driver")
             let isRpmsg = deviceID.flatMap { Int($0.trimmingWhitespace().dropFirst(2), radix: 16) } == Self.virtioRpmsgDeviceID
                 || driver == "virtio_rpmsg_bus"
             guard isRpmsg else { return nil }
@@ -17,11 +17,11 @@ extension SystemReader {
                 name: DisplayText.decode(entry),
                 sysfsPath: resolved.description,
                 deviceID: deviceID,
-                features: optionalAttribute(resolved + "features"),
+                features: optionalAttribute(resolved, "features"),
                 driver: driver,
                 remoteProcessor: ancestry.remoteProcessor,
                 transportParent: ancestry.transportParent,
-                transportDriver: transportPath.flatMap { linkTarget($0 + "driver") },
+                transportDriver: transportPath.flatMap { linkTarget($0, "driver") },
                 transportCompatible: transportPath.map { compatibleStrings($0 + "of_node/compatible") } ?? []
             )
         }
