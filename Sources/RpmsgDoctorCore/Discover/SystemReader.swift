@@ -6,6 +6,7 @@ import Glibc
 final class SystemReader {
     let fs: RootedFileSystem
     private(set) var problems: [ReadProblem] = []
+    private var links = LinkResolver()
     private let buffer = RootedFileSystem.ReadBuffer()
 
     init(fs: RootedFileSystem) { self.fs = fs }
@@ -57,7 +58,7 @@ final class SystemReader {
     }
 
     func resolve(_ path: SysPath) -> SysPath? {
-        switch fs.resolve(path) {
+        switch links.resolve(path, in: fs) {
         case .success(let resolved): return resolved
         case .failure(let error):
             note(path, error)
