@@ -154,15 +154,24 @@ public struct RootedFileSystem: Sendable {
     public func list(_ path: SysPath) -> Result<[[UInt8]], ReadError> {
         guard let dir = withHostCString(path, "", { opendir($0) }) else { return .failure(ReadError(errno: errno)) }
         defer { closedir(dir) }
-        var names: [[UInt8]] = []
+        // The names one after another in one buffer, sorted by where they are, then copied out in order.
+        var storage: [UInt8] = []
+        var names: [Range<Int>] = []
+        let nameOffset = MemoryLayout<dirent>.offset(of: \.d_name)!
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                Array(raw.prefix(while: { $0 != 0 }))
-            }
-            if name == [0x2E] || name == [0x2E, 0x2E] { continue }
-            names.append(name)
+            let name = UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: UInt8.self)
+            let length = strlen(name)
+            if name[0] == 0x2E && (length == 1 || (length == 2 && name[1] == 0x2E)) { continue }
+            names.append(storage.count..<(storage.count + length))
+            storage.append(contentsOf: UnsafeBufferPointer(start: name, count: length))
         }
-        return .success(names.sorted { $0.lexicographicallyPrecedes($1) })
+        return storage.withUnsafeBufferPointer { storage in
+            names.sort { lhs, rhs in
+                let order = memcmp(storage.baseAddress! + lhs.lowerBound, storage.baseAddress! + rhs.lowerBound, min(lhs.count, rhs.count))
+                return order != 0 ? order < 0 : lhs.count < rhs.count
+            }
+            return .success(names.map { Array(storage[$0]) })
+        }
     }
 
     /// The path with every symbolic link resolved, as a path of the system below root.

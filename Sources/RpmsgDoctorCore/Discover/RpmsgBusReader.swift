@@ -5,7 +5,8 @@ extension SystemReader {
             guard let resolved = resolve(busDir.appending(entry)) else { return nil }
             let deviceName = DisplayText.decode(entry)
             let ancestry = SysfsAncestry(resolvedPath: resolved, ownName: deviceName)
-            let fallback = ChannelDeviceName(deviceName)
+            // Parsed only when an attribute cannot be read or parsed: the kernel's attributes are the truth.
+            lazy var fallback = ChannelDeviceName(deviceName)
             return Channel(
                 deviceName: deviceName,
                 name: attribute(resolved, "name") ?? fallback?.name ?? deviceName,

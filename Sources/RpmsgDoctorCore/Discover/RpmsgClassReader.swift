@@ -13,19 +13,20 @@ extension SystemReader {
             let ancestry = SysfsAncestry(resolvedPath: resolved, ownName: name)
             let devNumber = optionalAttribute(resolved, "dev")
             let node = deviceNode(sysfsDevice: resolved, name: name, owners: owners)
-            if KernelNames.isNumbered(name, prefix: "rpmsg_ctrl") {
+            if SysfsAncestry.isNumbered(entry[...], prefix: "rpmsg_ctrl") { // KernelNames.isNumbered(name, ...), on the bytes
                 devices.controls.append(ControlDevice(
                     name: name, sysfsPath: resolved.description, devNumber: devNumber, virtio: ancestry.virtio,
                     remoteProcessor: ancestry.remoteProcessor, hostChannel: ancestry.hostChannel, node: node
                 ))
             } else {
+                let control = ancestry.control
                 devices.endpoints.append(EndpointDevice(
                     name: name, sysfsPath: resolved.description, devNumber: devNumber,
                     endpointName: optionalAttribute(resolved, "name"),
                     src: optionalAttribute(resolved, "src").flatMap(RpmsgAddress.init(parsing:)),
                     dst: optionalAttribute(resolved, "dst").flatMap(RpmsgAddress.init(parsing:)),
                     virtio: ancestry.virtio, remoteProcessor: ancestry.remoteProcessor,
-                    control: ancestry.control, hostChannel: ancestry.control == nil ? ancestry.hostChannel : nil,
+                    control: control, hostChannel: control == nil ? ancestry.hostChannel : nil,
                     node: node
                 ))
             }

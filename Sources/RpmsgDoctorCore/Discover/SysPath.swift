@@ -6,19 +6,32 @@ public struct SysPath: Hashable, Sendable, CustomStringConvertible {
     public init(_ string: String) { self.bytes = Array(string.utf8) }
 
     public static func + (lhs: SysPath, component: String) -> SysPath {
-        lhs.appending(Array(component.utf8))
+        var path = lhs
+        path.append(component.utf8)
+        return path
     }
 
     public func appending(_ component: [UInt8]) -> SysPath {
-        if bytes.last == UInt8(ascii: "/") { return SysPath(bytes: bytes + component) }
-        return SysPath(bytes: bytes + [UInt8(ascii: "/")] + component)
+        var path = self
+        path.append(component)
+        return path
+    }
+
+    private mutating func append<Component: Collection>(_ component: Component) where Component.Element == UInt8 {
+        bytes.reserveCapacity(bytes.count + 1 + component.count)
+        if bytes.last != UInt8(ascii: "/") { bytes.append(UInt8(ascii: "/")) }
+        bytes.append(contentsOf: component)
     }
 
     public var components: [[UInt8]] {
         bytes.split(separator: UInt8(ascii: "/")).map(Array.init)
     }
 
-    public var lastComponent: [UInt8] { components.last ?? [] }
+    public var lastComponent: [UInt8] {
+        guard let end = bytes.lastIndex(where: { $0 != UInt8(ascii: "/") }) else { return [] }
+        let start = bytes[..<end].lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
+        return Array(bytes[start...end])
+    }
 
     public var parent: SysPath {
         guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return SysPath("") }
@@ -65,10 +78,12 @@ public struct SysPath: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-
 public enum DisplayText {
     /// Decodes bytes read from the system into text, writing each byte of an invalid UTF-8 sequence as `\xNN`.
     public static func decode<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        // Names and attributes are almost always ASCII: checked a word at a time, then copied as they are.
+        let ascii = bytes.withContiguousStorageIfAvailable { isASCII($0) ? String(decoding: $0, as: UTF8.self) : nil }
+        if case let text?? = ascii { return text }
         if let valid = String(validating: bytes, as: UTF8.self) { return valid }
         var result = ""
         var pending: [UInt8] = []
@@ -91,6 +106,20 @@ public enum DisplayText {
         }
         flushInvalid()
         return result
+    }
+
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard var pointer = bytes.baseAddress else { return true }
+        let end = pointer + bytes.count
+        while end - pointer >= 8 {
+            if UnsafeRawPointer(pointer).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            pointer += 8
+        }
+        while pointer < end {
+            if pointer.pointee & 0x80 != 0 { return false }
+            pointer += 1
+        }
+        return true
     }
 
     private static func utf8SequenceLength<Bytes: Collection>(_ bytes: Bytes) -> Int where Bytes.Element == UInt8 {
