@@ -178,7 +178,9 @@ public struct RootedFileSystem: Sendable {
     public func resolve(_ path: SysPath) -> Result<SysPath, ReadError> {
         do {
             let real = try Self.realPath(hostPath(path))
-            guard real.bytes.starts(with: hostPrefix) else { return .failure(.missing) }
+            // Below the root: the root itself or a path that goes on with "/" after it ("/tmp/ab" is not below "/tmp/a").
+            guard real.bytes.starts(with: hostPrefix),
+                  real.bytes.count == hostPrefix.count || real.bytes[hostPrefix.count] == UInt8(ascii: "/") else { return .failure(.missing) }
             let inside = Array(real.bytes.dropFirst(hostPrefix.count))
             return .success(SysPath(bytes: inside.isEmpty ? [UInt8(ascii: "/")] : inside))
         } catch {
