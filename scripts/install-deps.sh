@@ -6,6 +6,10 @@ packages=(libudev-dev pkg-config)
 pip_packages=()
 if [ "${1:-}" = "--tests" ]; then
     packages+=(udev util-linux man-db groff-base)
+    # The collector's tests: busybox applets alone (a static busybox also runs chrooted in the fixture
+    # trees; an installed busybox is kept, Debian's two conflict) and strace in the virtual board.
+    command -v busybox >/dev/null || packages+=(busybox-static)
+    packages+=(strace)
     # The Python modules of the tests: Debian's packages for Debian's own python3 (its pip refuses to
     # install there), pip for any other python3 (a venv, pyenv).
     command -v python3 >/dev/null || packages+=(python3)
