@@ -68,7 +68,8 @@ KMSG_KEEP=2097152
 KMSG_SECONDS=1
 # Attributes copied from every device directory, and links recorded there (of_node is followed to its
 # device-tree node).
-ATTRIBUTES="uevent dev name src dst announce driver_override modalias device vendor features status state firmware recovery"
+ATTRIBUTES="uevent dev name src dst announce driver_override modalias device vendor features status state
+ firmware recovery"
 DEVICE_LINKS="driver of_node"
 DEVICE_TREE=/sys/firmware/devicetree/base
 # As deep below the device-tree base as rpmsg-doctor looks, and the properties it reads.
@@ -433,7 +434,8 @@ collect_holders() {
     done
     hidden_processes=$(grep -c -e 'Permission denied' -e 'Operation not permitted' "$tmp/ls-errors")
     if [ "$hidden_processes" -gt 0 ]; then
-        note_unreadable "/proc/*/fd" "$hidden_processes processes could not be inspected (permission denied): holders of rpmsg devices among them are not shown"
+        note_unreadable "/proc/*/fd" "$hidden_processes processes could not be inspected (permission denied):\
+ holders of rpmsg devices among them are not shown"
     fi
     rm -f "$tmp/ls-errors"
 }
