@@ -39,29 +39,39 @@ def make_board(fixture_tool, board):
 
 
 def run_once(argv):
-    """Wall time of one run, spawn to exit, standard output to /dev/null."""
-    with open(os.devnull, "wb") as null:
+    """(wall seconds from spawn to exit, CPU seconds user + system) of one run, standard output to /dev/null."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
         start = time.perf_counter()
-        completed = subprocess.run(argv, stdout=null)
+        pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=[(os.POSIX_SPAWN_DUP2, null, 1)])
+        _, status, usage = os.wait4(pid, 0)
         seconds = time.perf_counter() - start
+    finally:
+        os.close(null)
     # scan exits 1 when it finds errors; 2 and above mean it could not scan.
-    if completed.returncode not in (0, 1):
-        sys.exit(f"{' '.join(argv)} failed with exit code {completed.returncode}")
-    return seconds
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) not in (0, 1):
+        sys.exit(f"{' '.join(argv)} failed (wait status {status})")
+    return seconds, usage.ru_utime + usage.ru_stime
 
 
 def paired_runs(c_argv, scan_argv, runs):
-    c_times, scan_times = [], []
+    """[(C wall, C CPU, scan wall, scan CPU)] of each pair."""
+    pairs = []
     run_once(c_argv)  # one of each first, so that both find the tree in the dentry and page caches
     run_once(scan_argv)
     for index in range(runs):
         if index % 2 == 0:
-            c_times.append(run_once(c_argv))
-            scan_times.append(run_once(scan_argv))
+            c = run_once(c_argv)
+            scan = run_once(scan_argv)
         else:
-            scan_times.append(run_once(scan_argv))
-            c_times.append(run_once(c_argv))
-    return c_times, scan_times
+            scan = run_once(scan_argv)
+            c = run_once(c_argv)
+        pairs.append(c + scan)
+    return pairs
+
+
+def milliseconds(values):
+    return ", ".join(f"{value * 1e3:.0f}" for value in values)
 
 
 def syscall_counts(argv):
@@ -87,6 +97,14 @@ def instructions(argv):
     if not match:
         sys.exit("callgrind gave no count:\n" + completed.stderr[-2000:])
     return int(match.group(1))
+
+
+def quartiles(values):
+    """First and third quartiles (both the value itself for a single run)."""
+    if len(values) < 2:
+        return values[0], values[0]
+    first, _, third = statistics.quantiles(values, n=4)
+    return first, third
 
 
 def channels_of(board):
@@ -116,15 +134,21 @@ def main():
         root = make_board(fixture_tool, options.board)
         try:
             c_argv, scan_argv = [c_walk, root], [cli, "scan", "--root", root]
-            c_times, scan_times = paired_runs(c_argv, scan_argv, options.runs)
-            ratios = [scan / c for c, scan in zip(c_times, scan_times)]
-            print(f"board {options.board} ({channels_of(options.board)} channels), {options.runs} pairs\n")
-            print("| | median ms | runs ms |")
-            print("|---|--:|---|")
-            print(f"| C walk | {statistics.median(c_times) * 1e3:.0f} | {', '.join(f'{t * 1e3:.0f}' for t in c_times)} |")
-            print(f"| scan | {statistics.median(scan_times) * 1e3:.0f} | {', '.join(f'{t * 1e3:.0f}' for t in scan_times)} |")
-            print(f"\nscan / C walk, median of the per-pair ratios: **{statistics.median(ratios):.2f}** "
-                  f"(pairs: {', '.join(f'{r:.2f}' for r in ratios)})")
+            pairs = paired_runs(c_argv, scan_argv, options.runs)
+            c_wall, c_cpu, scan_wall, scan_cpu = (list(column) for column in zip(*pairs))
+            wall_ratios = [scan / c for c, scan in zip(c_wall, scan_wall)]
+            cpu_ratios = [scan / c for c, scan in zip(c_cpu, scan_cpu)]
+            load = os.getloadavg()[0]
+            print(f"board {options.board} ({channels_of(options.board)} channels), {options.runs} pairs, "
+                  f"load average {load:.1f} at the end\n")
+            print("| | wall ms (median) | CPU ms (median) | wall ms of each run |")
+            print("|---|--:|--:|---|")
+            print(f"| C walk | {statistics.median(c_wall) * 1e3:.0f} | {statistics.median(c_cpu) * 1e3:.0f} | {milliseconds(c_wall)} |")
+            print(f"| scan | {statistics.median(scan_wall) * 1e3:.0f} | {statistics.median(scan_cpu) * 1e3:.0f} | {milliseconds(scan_wall)} |")
+            print(f"\nscan / C walk, median of the per-pair ratios: wall **{statistics.median(wall_ratios):.2f}** "
+                  f"(quartiles {' to '.join(f'{q:.2f}' for q in quartiles(wall_ratios))}), "
+                  f"CPU (user + system) {statistics.median(cpu_ratios):.2f}")
+            print(f"(wall ratio of each pair: {', '.join(f'{r:.2f}' for r in wall_ratios)})")
             if shutil.which("strace"):
                 c_calls, scan_calls = syscall_counts(c_argv), syscall_counts(scan_argv)
                 print("\n| system calls | C walk | scan |\n|---|--:|--:|")
