@@ -18,6 +18,10 @@ let package = Package(
             providers: [.apt(["libudev-dev"])]
         ),
         .target(name: "CRpmsg"),
+        .systemLibrary(
+            name: "CLibarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
         .executableTarget(name: "FindingPagesGenerator"),
         .plugin(
             name: "EmbedFindingPages",
@@ -26,7 +30,7 @@ let package = Package(
         ),
         .target(
             name: "RpmsgDoctorCore",
-            dependencies: ["CLibudev", "CRpmsg"],
+            dependencies: ["CLibudev", "CRpmsg", "CLibarchive"],
             plugins: ["EmbedFindingPages"]
         ),
         .executableTarget(

@@ -1,12 +1,12 @@
 import ArgumentParser
 import RpmsgDoctorCore
 
-/// Where the system is read from: live, below a root directory, or a saved snapshot.
+/// Where the system is read from: live, below a root directory, a saved snapshot, or a collector archive.
 struct SystemSource: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Read the system below DIR instead of / (a copy of /sys, /dev, /proc, /etc, /run).", valueName: "DIR"))
     var root: String?
 
-    @Option(name: .long, help: ArgumentHelp("Diagnose a snapshot saved by `rpmsg-doctor snapshot` (- reads standard input).", valueName: "FILE"))
+    @Option(name: .long, help: ArgumentHelp("Diagnose a snapshot saved by `rpmsg-doctor snapshot` (- reads standard input), or an archive written by rpmsg-collect.sh.", valueName: "FILE"))
     var from: String?
 
     func validate() throws {
@@ -14,17 +14,26 @@ struct SystemSource: ParsableArguments {
     }
 
     /// How the report names what it read, when that is not the snapshot's own source.
-    var origin: String? { from.map { "snapshot \($0)" } }
+    var origin: String? {
+        from.map { CollectorArchive.isArchive($0) ? "archive \($0)" : "snapshot \($0)" }
+    }
 
     func read() throws -> Snapshot {
-        if let from {
+        guard let from else { return try Self.discover(root: root ?? "/") }
+        if CollectorArchive.isArchive(from) {
+            let extracted: ExtractedArchive
             do {
-                return try SnapshotFile.load(from)
+                extracted = try CollectorArchive.extract(from)
             } catch {
                 throw InputError(message: error.description)
             }
+            return try withExtendedLifetime(extracted) { try Self.discover(root: extracted.root) }
         }
-        return try Self.discover(root: root ?? "/")
+        do {
+            return try SnapshotFile.load(from)
+        } catch {
+            throw InputError(message: error.description)
+        }
     }
 
     static func discover(root: String) throws -> Snapshot {

@@ -7,7 +7,7 @@ extension SystemReader {
     func deviceNode(sysfsDevice: SysPath, name: String, owners: AccountNames) -> DeviceNode {
         let devName = optionalAttribute(sysfsDevice, "uevent", Self.devName(inUevent:)) ?? nil
         let path = SysPath("/dev") + (devName ?? name)
-        switch fs.status(path, followLinks: true) {
+        switch nodeStatus(path) {
         case .failure(.missing):
             return DeviceNode(path: path.description, state: .missing)
         case .failure(let error):
@@ -23,6 +23,12 @@ extension SystemReader {
                 mode: status.mode
             )
         }
+    }
+
+    /// The node as the board had it: from the collector's record on a collected board, from the file system otherwise.
+    private func nodeStatus(_ path: SysPath) -> Result<FileStatus, ReadError> {
+        guard let collected else { return fs.status(path, followLinks: true) }
+        return collected.nodes[path.description].map { .success($0) } ?? .failure(.missing)
     }
 
     /// The value of the first `DEVNAME=` line of a uevent, as text.

@@ -21,7 +21,7 @@ public enum Discovery {
         }
         let nodeGroups = (classDevices.controls.map(\.node) + classDevices.endpoints.map(\.node) + ttys.map(\.node)).compactMap(\.gid)
         return Snapshot(
-            source: reader.fs.isLive ? "live" : "root \(root)",
+            source: reader.fs.isLive ? "live" : reader.collected.map { "collected on \($0.uname ?? "a board")" } ?? "root \(root)",
             system: reader.systemContext(),
             user: reader.invokingUser(names: names, nodeGroups: nodeGroups),
             remoteProcessors: reader.remoteProcessors(),

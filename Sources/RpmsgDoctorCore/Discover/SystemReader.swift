@@ -9,7 +9,21 @@ final class SystemReader {
     private var links = LinkResolver()
     private let buffer = RootedFileSystem.ReadBuffer()
 
-    init(fs: RootedFileSystem) { self.fs = fs }
+    /// What a collector recorded beside the files, when the root is a collected board.
+    private(set) var collected: CollectedBoard?
+
+    init(fs: RootedFileSystem) {
+        self.fs = fs
+        switch CollectedBoard.read(fs) {
+        case .board(let board):
+            collected = board
+            problems += board.unreadable
+        case .unsupported(let problem):
+            problems.append(problem)
+        case .none:
+            break
+        }
+    }
 
     /// Notes a failure worth telling the user; a missing optional file is not one.
     func note(_ path: SysPath, _ error: ReadError) {

@@ -1,12 +1,11 @@
-import RpmsgDoctorCore
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `rm -rf` on raw-byte paths: never follows links (fixtures contain loops), and makes directories
-/// searchable first (tests may have taken permissions away).
-enum FileRemoval {
-    static func removeRecursively(_ path: SysPath) {
+/// `rm -rf` on raw-byte paths: never follows links (fixture trees and archives contain loops and links out), and
+/// makes directories searchable first (tests may have taken permissions away).
+public enum FileRemoval {
+    public static func removeRecursively(_ path: SysPath) {
         var info = stat()
         guard path.withCString({ lstat($0, &info) }) == 0 else { return }
         if info.st_mode & S_IFMT == S_IFDIR {
