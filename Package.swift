@@ -22,16 +22,16 @@ let package = Package(
             name: "CLibarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
-        .executableTarget(name: "FindingPagesGenerator"),
+        .executableTarget(name: "EmbeddedTextGenerator"),
         .plugin(
-            name: "EmbedFindingPages",
+            name: "EmbedTexts",
             capability: .buildTool(),
-            dependencies: ["FindingPagesGenerator"]
+            dependencies: ["EmbeddedTextGenerator"]
         ),
         .target(
             name: "RpmsgDoctorCore",
             dependencies: ["CLibudev", "CRpmsg", "CLibarchive"],
-            plugins: ["EmbedFindingPages"]
+            plugins: ["EmbedTexts"]
         ),
         .executableTarget(
             name: "RpmsgDoctorCLI",
