@@ -37,12 +37,14 @@ extension SystemReader {
 
     /// Reads every record without blocking: /dev/kmsg returns one record per read and EAGAIN at the end.
     private func readKmsgRecords(_ path: SysPath) -> Result<[String], ReadError> {
-        let fd = fs.hostPath(path).withCString { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
+        let fd = fs.open(path, "", O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { return .failure(ReadError(errno: errno)) }
         defer { close(fd) }
         var isCharacterDevice = false
         var info = stat()
         if fstat(fd, &info) == 0 { isCharacterDevice = info.st_mode & S_IFMT == S_IFCHR }
+        // Below a root, a device node would be the host's kernel log: only a file of records is read there.
+        if isCharacterDevice, !fs.isLive { return .failure(.failed(errno: ENODEV)) }
         var buffer = [UInt8](repeating: 0, count: 8192)
         var text: [UInt8] = []
         var records: [String] = []

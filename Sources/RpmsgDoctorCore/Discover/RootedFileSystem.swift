@@ -7,6 +7,7 @@ public enum ReadError: Error, Equatable, Sendable, CustomStringConvertible {
     case missing
     case denied
     case loop
+    case unconfinable
     case failed(errno: Int32)
 
     init(errno code: Int32) {
@@ -23,6 +24,7 @@ public enum ReadError: Error, Equatable, Sendable, CustomStringConvertible {
         case .missing: "does not exist"
         case .denied: "permission denied"
         case .loop: "symbolic link loop"
+        case .unconfinable: "reading a tree below a root needs openat2 (Linux 5.6 or later), which confines every path to it"
         case .failed(let code): String(cString: strerror(code))
         }
     }
@@ -38,11 +40,24 @@ public struct FileStatus: Equatable, Sendable {
     public var mode: UInt32
 }
 
+/// The directory a tree is read below, held open: the kernel resolves every path inside it.
+final class RootDirectory: Sendable {
+    let descriptor: Int32
+
+    init(descriptor: Int32) { self.descriptor = descriptor }
+
+    deinit { close(descriptor) }
+}
+
 /// Reads the system as it appears below `root`, so that the same code reads a live board and a fixture tree.
-/// Paths given to it are the system's own ("/sys/class/rpmsg"); paths it returns are too.
+/// Paths given to it are the system's own ("/sys/class/rpmsg"); paths it returns are too. Below a root other
+/// than "/", every path is resolved by the kernel as if the root were "/" (openat2 with RESOLVE_IN_ROOT): an
+/// absolute link, a `..` or a link out of the tree stays inside it, so a tree from someone else's board can
+/// never make rpmsg-doctor read the host.
 public struct RootedFileSystem: Sendable {
     public let root: String
     private let hostPrefix: [UInt8]
+    private let confinement: RootDirectory?
 
     /// What one read(2) asks for: a sysfs attribute is at most a page, so a page and one byte holds it whole.
     static let firstReadSize = 4097
@@ -53,6 +68,26 @@ public struct RootedFileSystem: Sendable {
         let real = try Self.realPath(SysPath(root))
         self.root = root
         self.hostPrefix = real.bytes == [UInt8(ascii: "/")] ? [] : real.bytes
+        guard !hostPrefix.isEmpty else {
+            confinement = nil
+            return
+        }
+        let descriptor = real.withCString { Glibc.open($0, open_path_only | O_DIRECTORY | O_CLOEXEC) }
+        guard descriptor >= 0 else { throw ReadError(errno: errno) }
+        let directory = RootDirectory(descriptor: descriptor)
+        let probe = open_in_root(descriptor, ".", UInt64(open_path_only | O_CLOEXEC))
+        guard probe >= 0 else { throw errno == ENOSYS ? .unconfinable : ReadError(errno: errno) }
+        close(probe)
+        confinement = directory
+    }
+
+    /// Opens `path` (or `path/name`) with `flags`: on the live system as it is, below a root inside it.
+    /// - Returns: the descriptor, or -1 with errno set.
+    func open(_ path: SysPath, _ name: String = "", _ flags: Int32) -> Int32 {
+        guard let confinement else { return withHostCString(path, name) { Glibc.open($0, flags | O_CLOEXEC) } }
+        return SysPath.withCString([UInt8(ascii: ".")], path.bytes, name) {
+            open_in_root(confinement.descriptor, $0, UInt64(flags | O_CLOEXEC))
+        }
     }
 
     public var isLive: Bool { hostPrefix.isEmpty }
@@ -101,8 +136,7 @@ public struct RootedFileSystem: Sendable {
     /// their end). `body` sees the content only during the call.
     func withContent<T>(of path: SysPath, _ name: String = "", limit: Int = 65536, followingLinks: Bool,
                         buffer: ReadBuffer? = nil, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> Result<T, ReadError> {
-        let flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | (followingLinks ? 0 : O_NOFOLLOW)
-        let fd = withHostCString(path, name) { open($0, flags) }
+        let fd = open(path, name, O_RDONLY | O_NONBLOCK | (followingLinks ? 0 : O_NOFOLLOW))
         guard fd >= 0 else { return .failure(ReadError(errno: errno)) }
         defer { close(fd) }
         var info = stat()
@@ -152,7 +186,13 @@ public struct RootedFileSystem: Sendable {
 
     /// Entry names of a directory, without "." and "..", sorted bytewise.
     public func list(_ path: SysPath) -> Result<[[UInt8]], ReadError> {
-        guard let dir = withHostCString(path, "", { opendir($0) }) else { return .failure(ReadError(errno: errno)) }
+        let fd = open(path, "", O_RDONLY | O_DIRECTORY)
+        guard fd >= 0 else { return .failure(ReadError(errno: errno)) }
+        guard let dir = fdopendir(fd) else {
+            let code = errno
+            close(fd)
+            return .failure(ReadError(errno: code))
+        }
         defer { closedir(dir) }
         // The names one after another in one buffer, sorted by where they are, then copied out in order.
         var storage: [UInt8] = []
@@ -177,7 +217,7 @@ public struct RootedFileSystem: Sendable {
     /// The path with every symbolic link resolved, as a path of the system below root.
     public func resolve(_ path: SysPath) -> Result<SysPath, ReadError> {
         do {
-            let real = try Self.realPath(hostPath(path))
+            let real = try confinement == nil ? Self.realPath(hostPath(path)) : confinedRealPath(path)
             // Below the root: the root itself or a path that goes on with "/" after it ("/tmp/ab" is not below "/tmp/a").
             guard real.bytes.starts(with: hostPrefix),
                   real.bytes.count == hostPrefix.count || real.bytes[hostPrefix.count] == UInt8(ascii: "/") else { return .failure(.missing) }
@@ -205,7 +245,8 @@ public struct RootedFileSystem: Sendable {
 
     /// One readlink(2) of `path` (or `path/name`): the target of a link, or that the path exists and is not one.
     func linkTarget(_ path: SysPath, _ name: String = "") -> LinkTarget {
-        withHostCString(path, name) { hostPath in
+        if confinement != nil { return confinedLinkTarget(path, name) }
+        return withHostCString(path, name) { hostPath in
             /// nil when the target filled the buffer: it may be longer
             func readLink(size: Int) -> LinkTarget? {
                 withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { buffer -> LinkTarget? in
@@ -221,7 +262,14 @@ public struct RootedFileSystem: Sendable {
 
     public func status(_ path: SysPath, followLinks: Bool = false) -> Result<FileStatus, ReadError> {
         var info = stat()
-        let result = withHostCString(path) { followLinks ? stat($0, &info) : lstat($0, &info) }
+        let result: Int32
+        if confinement == nil {
+            result = withHostCString(path) { followLinks ? stat($0, &info) : lstat($0, &info) }
+        } else {
+            let fd = open(path, "", open_path_only | (followLinks ? 0 : O_NOFOLLOW))
+            result = fd < 0 ? -1 : fstat(fd, &info)
+            if fd >= 0 { close(fd) }
+        }
         guard result == 0 else { return .failure(ReadError(errno: errno)) }
         let kind: FileStatus.Kind
         switch info.st_mode & S_IFMT {
@@ -243,7 +291,44 @@ public struct RootedFileSystem: Sendable {
     }
 
     public func exists(_ path: SysPath) -> Bool {
-        withHostCString(path) { access($0, F_OK) } == 0
+        guard confinement != nil else { return withHostCString(path) { access($0, F_OK) } == 0 }
+        return (try? status(path, followLinks: true).get()) != nil
+    }
+
+    /// The host path the kernel reached resolving `path` inside the root.
+    private func confinedRealPath(_ path: SysPath) throws(ReadError) -> SysPath {
+        let fd = open(path, "", open_path_only)
+        guard fd >= 0 else { throw ReadError(errno: errno) }
+        defer { close(fd) }
+        switch Self.readLink(SysPath("/proc/self/fd/\(fd)")) {
+        case .link(let target): return SysPath(bytes: target)
+        case .notALink: throw ReadError(errno: EINVAL)
+        case .failed(let code): throw ReadError(errno: code)
+        }
+    }
+
+    /// The target of a link inside the root, read through a descriptor of the link itself.
+    private func confinedLinkTarget(_ path: SysPath, _ name: String) -> LinkTarget {
+        let fd = open(path, name, open_path_only | O_NOFOLLOW)
+        guard fd >= 0 else { return .failed(errno) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return .failed(errno) }
+        guard info.st_mode & S_IFMT == S_IFLNK else { return .notALink }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(PATH_MAX)) { buffer in
+            let count = readlinkat(fd, "", buffer.baseAddress!, buffer.count)
+            guard count >= 0 else { return .failed(errno) }
+            guard count < buffer.count else { return .failed(ENAMETOOLONG) }
+            return .link(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[..<count]).map { $0 })
+        }
+    }
+
+    private static func readLink(_ path: SysPath) -> LinkTarget {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(PATH_MAX)) { buffer in
+            let count = path.withCString { readlink($0, buffer.baseAddress!, buffer.count) }
+            guard count >= 0 else { return errno == EINVAL ? .notALink : .failed(errno) }
+            return .link(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[..<count]).map { $0 })
+        }
     }
 
     private static func realPath(_ path: SysPath) throws(ReadError) -> SysPath {

@@ -297,6 +297,10 @@ extension Remedy {
         return Remedy("Run again with sudo, or as a user with CAP_SYSLOG, to include the kernel log.", commands: [ShellCommand("sudo", "rpmsg-doctor", "scan")])
     }
 
+    static let copyKernelLog = Remedy(
+        "This copy of a board holds no readable kernel log: put it in the tree as dev/kmsg, a file of /dev/kmsg records (rpmsg-collect.sh does), or run the scan on the board."
+    )
+
     // MARK: RD902
     static let attachSnapshot = Remedy(
         "What depends on these paths is left out. Missing or malformed sysfs attributes can also mean a vendor kernel with another layout: attach a snapshot to your report.",

@@ -9,7 +9,9 @@ struct KernelLogUnreadableRule: DiagnosisRule {
         return [Finding(
             .kernelLogUnreadable, "Kernel log not read: \(log.reason ?? "unknown reason"); findings that need it are not checked",
             evidence: ["\(log.source ?? "/dev/kmsg"): \(log.reason ?? "not readable")"],
-            remedy: .readKernelLog(missing: log.reason == ReadError.missing.description, asRoot: context.snapshot.user.isRoot)
+            remedy: context.snapshot.source == "live"
+                ? .readKernelLog(missing: log.reason == ReadError.missing.description, asRoot: context.snapshot.user.isRoot)
+                : .copyKernelLog
         )]
     }
 }
