@@ -177,9 +177,13 @@ ensure_dir() {
     [ -d "$root$1" ] || mkdir -p "$root$1"
 }
 
-# Whether a mode in hex (stat's %f) is a regular file with at least one read permission bit.
-is_readable_regular() {
-    [ $((0x$1 & 61440)) -eq 32768 ] && [ $((0x$1 & 292)) -ne 0 ]
+# Whether a mode in hex (stat's %f) is a regular file's, and whether it has a read permission bit.
+is_regular() {
+    [ $((0x$1 & 61440)) -eq 32768 ]
+}
+
+has_read_bit() {
+    [ $((0x$1 & 292)) -ne 0 ]
 }
 
 # Copies at most READ_LIMIT bytes of a file into the archive at the same path, or notes why not.
@@ -263,13 +267,19 @@ resolve_in_sys() {
 # ---- sysfs ------------------------------------------------------------------------------------------
 
 # Sets readable to those of ATTRIBUTES that DIR holds as regular files with a read permission bit,
-# from one stat (which never opens them) as MODE:NAME lines.
+# from one stat (which never opens them) as MODE:NAME lines. A write-only one is noted as sysfs
+# refuses it to everyone, root too.
 readable_attributes() {
     readable=
     # shellcheck disable=SC2086 # ATTRIBUTES is a list of plain names
     attribute_modes=$(cd "$1" 2> /dev/null && exec stat -c '%f:%n' $ATTRIBUTES 2> /dev/null)
     for attribute_entry in $attribute_modes; do
-        if is_readable_regular "${attribute_entry%%:*}"; then readable="$readable ${attribute_entry#*:}"; fi
+        is_regular "${attribute_entry%%:*}" || continue
+        if has_read_bit "${attribute_entry%%:*}"; then
+            readable="$readable ${attribute_entry#*:}"
+        else
+            note_unreadable "$1/${attribute_entry#*:}" "permission denied"
+        fi
     done
 }
 
