@@ -358,41 +358,59 @@ def fixture_tool():
     return FIXTURE_TOOL
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="chroot needs root")
-@pytest.mark.skipif(not BUSYBOX or not is_static(BUSYBOX), reason="needs a static busybox (busybox-static)")
-@pytest.mark.parametrize("recipe", RECIPES)
-def test_fixture_tree_through_the_collector(fixture_tool, tmp_path, recipe):
-    """A fixture tree made root of a chroot with busybox alone: a scan of the collector's archive of it
-    says what a scan of the tree says, device tree, remote processors and vendors' layouts included."""
+def chroot_board(fixture_tool, recipe, directory):
+    """A fixture tree made the root of a board with a static busybox alone, and the collector."""
     tree = subprocess.run([fixture_tool, recipe], capture_output=True, text=True, check=True).stdout.strip()
-    board_root = tmp_path / "board"
+    board_root = directory / "board"
     try:
         subprocess.run(["cp", "-a", tree + "/.", str(board_root)], check=True)
     finally:
         shutil.rmtree(tree, ignore_errors=True)
-    for directory in ("bin", "tmp", "out"):
-        (board_root / directory).mkdir(exist_ok=True)
+    for name in ("bin", "tmp", "out"):
+        (board_root / name).mkdir(exist_ok=True)
     shutil.copy(BUSYBOX, board_root / "bin" / "busybox")
     for applet in ("sh", "cat", "ls", "tar", "gzip", "readlink", "stat", "id", "head", "mkdir", "rm", "ln", "find",
                    "grep", "sed", "date", "hostname", "uname", "timeout", "dd", "mktemp", "tr", "wc"):
         (board_root / "bin" / applet).symlink_to("busybox")
     shutil.copy(COLLECTOR, board_root / "rpmsg-collect.sh")
+    return board_root
+
+
+def collect_in_chroot(board_root):
+    """Runs the collector chrooted in board_root; returns the extracted archive's rpmsg-collect/."""
     done = subprocess.run(["chroot", str(board_root), "/bin/sh", "-c",
                            "cd /out && PATH=/bin exec sh /rpmsg-collect.sh -o /out/board.tar.gz"],
                           env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "/out/board.tar.gz\n"
     assert os.listdir(board_root / "tmp") == []
-    extracted = tmp_path / "extracted"
+    extracted = board_root.parent / "extracted"
     extracted.mkdir()
     subprocess.run(["tar", "-xzf", str(board_root / "out" / "board.tar.gz"), "-C", str(extracted)], check=True)
+    return extracted / "rpmsg-collect"
 
-    def scan(root):
-        result = subprocess.run([BINARY, "scan", "--root", str(root), "--json"], capture_output=True, text=True)
-        assert result.returncode in (0, 1), result.stderr
-        return json.loads(result.stdout)
 
-    assert topology(scan(extracted / "rpmsg-collect")) == topology(scan(board_root))
+def scan_root(root):
+    done = subprocess.run([BINARY, "scan", "--root", str(root), "--json"], capture_output=True, text=True)
+    assert done.returncode in (0, 1), done.stderr
+    return json.loads(done.stdout)
+
+
+needs_chroot = [
+    pytest.mark.skipif(os.geteuid() != 0, reason="chroot needs root"),
+    pytest.mark.skipif(not BUSYBOX or not is_static(BUSYBOX), reason="needs a static busybox (busybox-static)"),
+]
+
+
+@needs_chroot[0]
+@needs_chroot[1]
+@pytest.mark.parametrize("recipe", RECIPES)
+def test_fixture_tree_through_the_collector(fixture_tool, tmp_path, recipe):
+    """A scan of the collector's archive of a fixture tree says what a scan of the tree says, device
+    tree, remote processors and vendors' layouts included; nodes holds the tree's device nodes."""
+    board_root = chroot_board(fixture_tool, recipe, tmp_path)
+    collected = collect_in_chroot(board_root)
+    assert topology(scan_root(collected)) == topology(scan_root(board_root))
     expected = []
     for name in sorted(os.listdir(board_root / "dev")):
         if re.match(r"rpmsg_ctrl|rpmsg[0-9]|ttyRPMSG", name):
@@ -400,5 +418,30 @@ def test_fixture_tree_through_the_collector(fixture_tool, tmp_path, recipe):
             kind = "c" if stat.S_ISCHR(info.st_mode) else "f" if stat.S_ISREG(info.st_mode) else "o"
             expected.append(f"/dev/{name} {kind} {os.major(info.st_rdev)} {os.minor(info.st_rdev)} "
                             f"{info.st_uid} {info.st_gid} {stat.S_IMODE(info.st_mode):04o}")
-    nodes = (extracted / META / "nodes").read_text().splitlines()
-    assert sorted(nodes) == expected
+    assert sorted((collected / ".rpmsg-collect" / "nodes").read_text().splitlines()) == expected
+
+
+@needs_chroot[0]
+@needs_chroot[1]
+def test_write_only_attribute_is_never_opened(fixture_tool, tmp_path):
+    """Root may open a file without read bits on a plain file system; the collector goes by the mode."""
+    board_root = chroot_board(fixture_tool, "mainline-6.1", tmp_path)
+    channel = next((board_root / "sys/bus/rpmsg/devices").iterdir()).resolve()
+    (channel / "name").write_text("never read\n")
+    (channel / "name").chmod(0o200)
+    collected = collect_in_chroot(board_root)
+    live_path = "/" + str((channel / "name").relative_to(board_root))
+    assert not (collected / live_path.lstrip("/")).exists()
+    assert f"{live_path}\tpermission denied" in (collected / ".rpmsg-collect/unreadable").read_text().splitlines()
+
+
+@needs_chroot[0]
+@needs_chroot[1]
+def test_kernel_log_keeps_the_newest_records(fixture_tool, tmp_path):
+    """A 4 MiB kernel log: the newest 2 MiB at most, from a whole record to the last one."""
+    board_root = chroot_board(fixture_tool, "mainline-6.1", tmp_path)
+    records = [f"6,{n},{n * 1000},-;virtio_rpmsg_bus virtio0: record {n} {'x' * 60}" for n in range(50000)]
+    (board_root / "dev" / "kmsg").write_text("\n".join(records) + "\n")
+    kept = (collect_in_chroot(board_root) / "dev" / "kmsg").read_text().splitlines()
+    assert len("\n".join(kept)) < 2 << 20
+    assert kept == records[-len(kept):] and len("\n".join(kept)) > (2 << 20) - 200
