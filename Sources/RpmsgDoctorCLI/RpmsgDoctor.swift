@@ -11,7 +11,7 @@ struct RpmsgDoctor: ParsableCommand {
         Every finding has a code (RD101, ...): `rpmsg-doctor explain RD101` explains it, `rpmsg-doctor explain` lists them.
         """,
         version: ToolVersion.number,
-        subcommands: [Scan.self, ProbeCommand.self, TakeSnapshot.self, UdevRuleCommand.self, CollectorCommand.self, Explain.self],
+        subcommands: [Scan.self, ProbeCommand.self, WatchCommand.self, TakeSnapshot.self, UdevRuleCommand.self, CollectorCommand.self, Explain.self],
         defaultSubcommand: Scan.self
     )
 }

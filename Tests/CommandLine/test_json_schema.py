@@ -1,5 +1,6 @@
 """The JSON documents rpmsg-doctor writes against the schemas in docs/schema: real output of `scan --json`,
-`snapshot` and `probe --json` is valid, and a document with a renamed, missing, unknown or malformed key is not."""
+`snapshot`, `probe --json` and `watch --json` is valid, and a document with a renamed, missing, unknown or malformed
+key is not."""
 
 import copy
 import json
@@ -12,7 +13,7 @@ import pytest
 from cli import EXAMPLE, REPO, doctor
 
 SCHEMAS = os.path.join(REPO, "docs", "schema")
-KINDS = ("scan", "snapshot", "probe")
+KINDS = ("scan", "snapshot", "probe", "watch")
 RECIPES = ("imx8qm-canonical", "mainline-6.1", "mainline-6.1-reversed", "mainline-6.0", "mainline-5.15", "mainline-5.10",
            "ti-5.10", "nxp-5.10", "hostile-names", "malformed-attributes", "ti-am64x-crashed-r5f", "ti-am62x", "stm32mp1-5.15",
            "stm32mp1-old-tty-name", "zynqmp", "imx8mp-attached", "imx93-attached", "imx8ulp", "imx8mm-probe-failed")
@@ -145,6 +146,21 @@ def test_probe_that_finds_nothing_to_talk_to(target):
     assert "failed" in [step["verdict"] for step in document["steps"]]
 
 
+def watch_lines(*arguments):
+    result = doctor("watch", "--json", *arguments)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_watch_lines_of_this_machine():
+    """This machine has no rpmsg: the lines are started, one state, stopped (the virtual-board tests validate changes)."""
+    lines = watch_lines("--timeout", "0.3")
+    for line in lines:
+        assert_valid("watch", line)
+    assert [line["event"] for line in lines] == ["started", "state", "stopped"]
+    assert lines[-1]["reason"] == "timeout" and lines[-1]["changes"] == 0
+
+
 # A document the program prints, with one thing changed that the schema must refuse.
 def scan_document():
     return json_output("scan", "--json", "--from", EXAMPLE, "--ctrl", "/dev/rpmsg_ctrl0", "--dst", "0x1e")
@@ -191,12 +207,21 @@ BROKEN = {
     "probe: timing with an unknown key": ("probe", lambda d: d.update(timing=dict(TIMING, jitterMicroseconds=3))),
     "probe: timing without its median": ("probe", lambda d: d.update(timing={k: v for k, v in TIMING.items() if "median" not in k})),
     "probe: finding id XX1": ("probe", lambda d: d["findings"][0].update(id="XX1")),
+    "probe: comparison without its tty": ("probe", lambda d: d.update(comparison={"sent": 3, "answered": 3})),
+    "watch: unknown event": ("watch", lambda d: d.update(event="channelMoved")),
+    "watch: stopped without a reason": ("watch", lambda d: d.pop("reason")),
+    "watch: unknown reason": ("watch", lambda d: d.update(reason="SIGKILL")),
+    "watch: time without milliseconds": ("watch", lambda d: d.update(time="2025-01-01T00:00:00Z")),
+    "watch: no findings": ("watch", lambda d: d.pop("findings")),
+    "watch: null for an absent value": ("watch", lambda d: d.update(virtio=None)),
+    "watch: dst as hex text": ("watch", lambda d: d.update(dst="0x1e")),
+    "watch: unknown key": ("watch", lambda d: d.update(severity="error")),
 }
 
 
 @pytest.fixture(scope="module")
 def documents():
-    return {"scan": scan_document(), "snapshot": read_json(EXAMPLE), "probe": probe_document()}
+    return {"scan": scan_document(), "snapshot": read_json(EXAMPLE), "probe": probe_document(), "watch": watch_lines("--timeout", "0.1")[-1]}
 
 
 @pytest.mark.parametrize("case", BROKEN)
@@ -211,5 +236,8 @@ def test_schema_refuses(documents, case):
 def test_probe_schema_accepts_what_a_successful_run_adds(documents):
     """The keys only a run on a real system prints (the virtual-board tests validate those runs)."""
     document = copy.deepcopy(documents["probe"])
-    document.update(endpoint="/dev/rpmsg0", src=1024, dst=30, timing=TIMING, interrupted="SIGINT")
+    document.update(endpoint="/dev/rpmsg0", src=1024, dst=30, timing=TIMING, interrupted="SIGINT",
+                    comparison={"tty": "/dev/ttyRPMSG30", "sent": 3, "answered": 3})
+    assert_valid("probe", document)
+    document.update(tty="/dev/ttyRPMSG0", interrupted="SIGHUP")
     assert_valid("probe", document)

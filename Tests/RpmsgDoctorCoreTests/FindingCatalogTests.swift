@@ -44,7 +44,7 @@ import Testing
             let entry = code.entry
             let severity = entry.severity.varies.map { "varies: " + $0 } ?? entry.severity.usual.rawValue
             #expect(cells[1] == severity, "\(code.rawValue) severity")
-            #expect(cells[2] == entry.source.rawValue, "\(code.rawValue) emitted by")
+            #expect(cells[2] == entry.emittedBy, "\(code.rawValue) emitted by")
             #expect(cells[3] == entry.title, "\(code.rawValue) title")
         }
     }
@@ -79,10 +79,10 @@ import Testing
 
     @Test func everyRuleRaisesOnlyScanCodes() {
         for rule in RuleRegistry.rules {
-            for code in rule.codes { #expect(code.entry.source != .probe, "\(type(of: rule)) raises \(code.rawValue), a probe code") }
+            for code in rule.codes { #expect(code.entry.isScanCode, "\(type(of: rule)) raises \(code.rawValue), which is not a scan code") }
         }
         let raisedByScan = Set(RuleRegistry.rules.flatMap(\.codes))
-        let scanCodes = Set(FindingCode.allCases.filter { $0.entry.source != .probe })
+        let scanCodes = Set(FindingCode.allCases.filter { $0.entry.isScanCode })
         #expect(raisedByScan == scanCodes, "scan codes no rule raises: \(scanCodes.subtracting(raisedByScan).map(\.rawValue))")
     }
 }

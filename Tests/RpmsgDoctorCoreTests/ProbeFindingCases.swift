@@ -39,7 +39,19 @@ let probeFindingCases: [ProbeFindingCase] = [
                      notRaisedBy: echoing),
     ProbeFindingCase(code: .remoteGone, raisedBy: { probeService(ProbeSystems.remote { index, message in index < 1 ? .echo(message) : .goAway(.init()) }) },
                      notRaisedBy: echoing),
+    ProbeFindingCase(code: .ttyAnswersEndpointDoesNot,
+                     raisedBy: { probeWrongControl(ttyAnswers: true) },
+                     notRaisedBy: { probeWrongControl(ttyAnswers: false) }),
 ]
+
+/// The i.MX8QM story with its tty: an endpoint through rpmsg_ctrl0 gets nothing; the channel's tty answers, or not.
+private func probeWrongControl(ttyAnswers: Bool) -> ProbeReport {
+    let remote = ScriptedRemote(classDevices: ["rpmsg_ctrl0", "rpmsg_ctrl1"]) { _, _ in .consume }
+    remote.ttys = ["ttyRPMSG0"]
+    remote.ttyScript = { _, message in ttyAnswers ? .echo(message) : .consume }
+    return probe(ProbeOptions(target: .control(path: "/dev/rpmsg_ctrl0", dst: RpmsgAddress(30)), count: 5, timeoutMilliseconds: 200),
+                 on: remote, snapshot: TTYSystems.twoRemotes())
+}
 
 @Suite struct ProbeFindingCaseTests {
     @Test(arguments: probeFindingCases)
@@ -56,9 +68,10 @@ let probeFindingCases: [ProbeFindingCase] = [
         #expect(!testCase.notRaisedBy().findings.contains { $0.id == testCase.code })
     }
 
-    /// Every code of the catalog is raised by a case: a scan case, or a probe case for what only the probe sees.
+    /// Every code of the catalog is raised by a case: a scan case, a probe case for what only the probe sees, a watch
+    /// case for what only shows while something changes.
     @Test func everyCodeIsRaisedByACase() {
-        let covered = Set(scanFindingCases.map(\.code) + probeFindingCases.map(\.code))
+        let covered = Set(scanFindingCases.map(\.code) + probeFindingCases.map(\.code) + watchFindingCases.map(\.code))
         let missing = Set(FindingCode.allCases).subtracting(covered)
         #expect(missing.isEmpty, "no case raises \(missing.map(\.rawValue).sorted())")
         let probeOnly = Set(FindingCode.allCases.filter { $0.entry.source == .probe })

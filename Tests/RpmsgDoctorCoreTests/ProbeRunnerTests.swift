@@ -158,6 +158,18 @@ import Testing
         expectCleanedUp(remote)
     }
 
+    /// 6.1 clears the endpoint (EPIPE) before it removes its class device: a destroy in between would be the second.
+    @Test func anEndpointThatAnsweredEPIPEIsNeverDestroyedAgain() {
+        let remote = ProbeSystems.remote { index, message in
+            index < 1 ? .echo(message) : .goAway(.init(writeAccepted: true, classDeviceLingers: true))
+        }
+        let report = probe(options(), on: remote)
+        #expect(report.outcome(of: .readAnswer(1)) == .systemCall(SystemCallError("read", endpoint, EPIPE)))
+        #expect(report.outcome(of: .destroyEndpoint(endpoint)) == .removedByKernel)
+        #expect(remote.destroyedTwice.isEmpty, "RPMSG_DESTROY_EPT_IOCTL after EPIPE")
+        #expect(remote.descriptorsLeft == [])
+    }
+
     @Test func channelThatVanishesQuietlyIsRemoteGoneNotSilent() {
         let remote = ProbeSystems.remote { index, message in
             index < 1 ? .echo(message) : .goAway(.init(writeAccepted: true, writeError: nil, readError: nil, hangsUp: false))

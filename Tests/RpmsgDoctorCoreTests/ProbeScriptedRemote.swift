@@ -48,12 +48,27 @@ final class ScriptedRemote: ProbeDevices {
         var readError: Int32? = EPIPE
         /// Whether poll reports POLLHUP.
         var hangsUp = true
+        /// The kernel destroyed the endpoint (reads and writes fail with EPIPE) but its class device is still in
+        /// sysfs: 6.1 removes it a moment later, and a destroy in between frees it twice (a panic).
+        var classDeviceLingers = false
     }
 
     enum Descriptor: Equatable {
         case control(String)
         case endpoint(String)
+        /// An rpmsg tty: a byte stream with terminal settings.
+        case tty(String)
     }
+
+    /// A tty as the kernel makes it: canonical mode, echo, signal characters, output processing.
+    static let cooked: TerminalSettings = {
+        var settings = termios()
+        settings.c_iflag = tcflag_t(ICRNL | IXON)
+        settings.c_oflag = tcflag_t(OPOST | ONLCR)
+        settings.c_cflag = tcflag_t(CS8 | CREAD)
+        settings.c_lflag = tcflag_t(ICANON | ECHO | ISIG | IEXTEN)
+        return TerminalSettings(settings)
+    }()
 
     let clock = ScriptedClock()
     /// The messages the probe writes, and what the remote does with each.
@@ -77,6 +92,17 @@ final class ScriptedRemote: ProbeDevices {
     var signal: (after: Moment, ProbeSignal)?
     /// The remote's channel in sysfs, which vanishes when it goes away.
     var channelPath: String?
+    /// rpmsg ttys, by name (ttyRPMSG0); each has its terminal settings.
+    var ttys: Set<String> = []
+    private(set) var terminals: [String: TerminalSettings] = [:]
+    /// Every tcsetattr, in order.
+    private(set) var terminalChanges: [TerminalSettings] = []
+    /// A tty takes at most this many bytes per write (nil: all).
+    var ttyWriteLimit: Int?
+    /// Each answer on a tty arrives in pieces of this many bytes, a moment apart (nil: whole).
+    var ttyPieces: Int?
+    /// What the remote does with what comes through a tty, when that differs from `script` (nil: the same).
+    var ttyScript: ((_ index: Int, _ message: [UInt8]) -> Reaction)?
 
     private(set) var classDevices: Set<String>
     private(set) var descriptors: [Int32: Descriptor] = [:]
@@ -86,6 +112,8 @@ final class ScriptedRemote: ProbeDevices {
     private(set) var destroyed: [String] = []
     /// Endpoints the kernel removed with the remote's virtio device.
     private(set) var removedByKernel: [String] = []
+    /// Endpoints destroyed after the kernel had destroyed them: on 6.1 a kernel panic.
+    private(set) var destroyedTwice: [String] = []
     private(set) var accepted: [[UInt8]] = []
     private(set) var writes = 0
     private(set) var reads = 0
@@ -127,6 +155,8 @@ final class ScriptedRemote: ProbeDevices {
             descriptor = .control(name)
         } else if let name = path.split(separator: "/").last.map(String.init), classDevices.contains(name), nodeExists(name) {
             descriptor = .endpoint(name)
+        } else if let name = path.split(separator: "/").last.map(String.init), ttys.contains(name), !isGone {
+            descriptor = .tty(name)
         } else {
             return .failed(ENOENT)
         }
@@ -148,6 +178,10 @@ final class ScriptedRemote: ProbeDevices {
 
     func destroyEndpoint(_ endpoint: Int32) -> Int32 {
         guard case .endpoint(let name) = descriptors[endpoint] else { return EBADF }
+        if removedByKernel.contains(name) {
+            destroyedTwice.append(name)
+            return 0
+        }
         if let destroyError { return destroyError }
         guard classDevices.remove(name) != nil else { return ENODEV }
         destroyed.append(name)
@@ -160,13 +194,21 @@ final class ScriptedRemote: ProbeDevices {
 
     func write(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> CallResult {
         writes += 1
-        guard case .endpoint = descriptors[descriptor] else { return .failed(EBADF) }
-        if let departure { return departure.writeError.map { .failed($0) } ?? .done(bytes.count) }
-        if held >= ringSize { return .failed(EAGAIN) }
-        let message = Array(bytes)
-        switch script(accepted.count, message) {
+        let tty = isTTY(descriptor)
+        guard tty || descriptors[descriptor].map({ if case .endpoint = $0 { true } else { false } }) == true else { return .failed(EBADF) }
+        // A hung-up tty says EIO.
+        if let departure { return tty ? .failed(EIO) : departure.writeError.map { .failed($0) } ?? .done(bytes.count) }
+        // rpmsg_tty uses rpmsg_trysend: no free buffer is ENOMEM.
+        if held >= ringSize { return .failed(tty ? ENOMEM : EAGAIN) }
+        let message = Array(bytes.prefix(tty ? ttyWriteLimit ?? bytes.count : bytes.count))
+        switch (tty ? ttyScript ?? script : script)(accepted.count, message) {
         case .answer(let answers, let milliseconds):
-            for answer in answers { incoming.append((clock.time + milliseconds / 1000, answer)) }
+            for answer in answers {
+                let pieces = tty ? ttyPieces ?? max(answer.count, 1) : max(answer.count, 1)
+                for (index, start) in stride(from: 0, to: max(answer.count, 1), by: pieces).enumerated() {
+                    incoming.append((clock.time + milliseconds / 1000 + Double(index) * 0.00001, Array(answer[start..<min(answer.count, start + pieces)])))
+                }
+            }
         case .consume: break
         case .hold: held += 1
         case .refuse(let code): return .failed(code)
@@ -176,11 +218,12 @@ final class ScriptedRemote: ProbeDevices {
         }
         accepted.append(message)
         if let signal, signal.after == .writes(accepted.count) { pendingSignal = signal.1 }
-        return .done(bytes.count)
+        return .done(message.count)
     }
 
     func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) -> CallResult {
         reads += 1
+        if isTTY(descriptor) { return readStream(into: buffer) }
         guard case .endpoint = descriptors[descriptor] else { return .failed(EBADF) }
         if let readError = departure?.readError { return .failed(readError) }
         guard let next = nextAnswer(), next.at <= clock.time else { return .failed(EAGAIN) }
@@ -237,10 +280,58 @@ final class ScriptedRemote: ProbeDevices {
 
     func exists(_ sysfsPath: String) -> Bool {
         if sysfsPath.hasPrefix("/sys/class/rpmsg/") { return classDevices.contains(String(sysfsPath.dropFirst("/sys/class/rpmsg/".count))) }
+        if sysfsPath.contains("/tty/") { return !isGone }
         return !(isGone && sysfsPath == channelPath)
     }
 
+    func terminalSettings(_ descriptor: Int32) -> TerminalQuery {
+        guard case .tty(let name) = descriptors[descriptor] else { return .failed(ENOTTY) }
+        if isGone { return .failed(EIO) }
+        return .settings(terminals[name] ?? Self.cooked)
+    }
+
+    func setTerminalSettings(_ descriptor: Int32, _ settings: TerminalSettings) -> Int32 {
+        guard case .tty(let name) = descriptors[descriptor] else { return ENOTTY }
+        if isGone { return EIO }
+        terminals[name] = settings
+        terminalChanges.append(settings)
+        return 0
+    }
+
+    func flushTerminal(_ descriptor: Int32) -> Int32 {
+        guard isTTY(descriptor) else { return ENOTTY }
+        incoming.removeAll()
+        return 0
+    }
+
+    /// The settings a tty has now: what the next program that opens it gets.
+    func terminal(_ name: String) -> TerminalSettings { terminals[name] ?? Self.cooked }
+
     // MARK: Inside
+
+    private func isTTY(_ descriptor: Int32) -> Bool {
+        if case .tty = descriptors[descriptor] { true } else { false }
+    }
+
+    /// What a tty's read returns: every byte that has arrived, joined across answers, up to the buffer's size; a
+    /// hung-up tty reads as the end of the file.
+    private func readStream(into buffer: UnsafeMutableRawBufferPointer) -> CallResult {
+        if isGone { return .done(0) }
+        var count = 0
+        while count < buffer.count, let next = nextAnswer(), next.at <= clock.time {
+            let taken = min(next.bytes.count, buffer.count - count)
+            UnsafeMutableRawBufferPointer(rebasing: buffer[count..<(count + taken)]).copyBytes(from: next.bytes.prefix(taken))
+            count += taken
+            if taken < next.bytes.count {
+                incoming[next.index].bytes.removeFirst(taken)
+            } else {
+                incoming.remove(at: next.index)
+                answersRead += 1
+                if let signal, signal.after == .answersRead(answersRead) { pendingSignal = signal.1 }
+            }
+        }
+        return count > 0 ? .done(count) : .failed(EAGAIN)
+    }
 
     private func nodeExists(_ name: String) -> Bool {
         guard created.contains(name) else { return classDevices.contains(name) }
@@ -255,7 +346,10 @@ final class ScriptedRemote: ProbeDevices {
     private func goAway(_ departure: Departure) {
         self.departure = departure
         incoming.removeAll()
-        for name in created where classDevices.remove(name) != nil { removedByKernel.append(name) }
+        for name in created where classDevices.contains(name) {
+            if !departure.classDeviceLingers { classDevices.remove(name) }
+            removedByKernel.append(name)
+        }
     }
 
     @discardableResult

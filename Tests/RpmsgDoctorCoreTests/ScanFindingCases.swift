@@ -147,7 +147,7 @@ let scanFindingCases: [ScanFindingCase] = [
 
     @Test func everyScanCodeHasItsCase() {
         let covered = Set(scanFindingCases.map(\.code))
-        let scanCodes = Set(FindingCode.allCases.filter { $0.entry.source != .probe })
+        let scanCodes = Set(FindingCode.allCases.filter { $0.entry.isScanCode })
         #expect(scanCodes.subtracting(covered).isEmpty, "no case for \(scanCodes.subtracting(covered).map(\.rawValue).sorted())")
         #expect(covered.count == scanFindingCases.count, "one case per code")
     }

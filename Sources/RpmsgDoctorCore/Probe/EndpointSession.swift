@@ -9,6 +9,9 @@ final class EndpointSession<Devices: ProbeDevices> {
     private(set) var controlFD: Int32 = -1
     private(set) var endpointFD: Int32 = -1
     private(set) var createdEndpoint = false
+    /// The endpoint answered EPIPE: rpmsg_char says so once the kernel has destroyed it (its virtio device is
+    /// going), possibly before its class device is gone from sysfs. Destroying it again then panics 6.1.
+    var destroyedByKernel = false
     private var cleanup: Cleanup?
     var endpointPath: String?
     /// The endpoint's class device, e.g. /sys/class/rpmsg/rpmsg3.
@@ -53,7 +56,7 @@ final class EndpointSession<Devices: ProbeDevices> {
         if let cleanup { return cleanup }
         var result = Cleanup.nothingCreated
         if createdEndpoint {
-            if let classDevicePath, !devices.exists(classDevicePath) {
+            if destroyedByKernel || classDevicePath.map({ !devices.exists($0) }) == true {
                 // Destroying again what the kernel removed with its virtio device would free it twice (6.1 panics).
                 result = .removedByKernel
             } else if endpointFD < 0 {

@@ -30,6 +30,17 @@ protocol ProbeDevices {
     func exists(_ sysfsPath: String) -> Bool
     /// Whether systemd-udevd runs: it applies the rules' group and mode a moment after devtmpfs made a node.
     var udevRunning: Bool { get }
+    /// tcgetattr(3): a terminal's settings, or errno (ENOTTY for a device that is not a terminal).
+    func terminalSettings(_ descriptor: Int32) -> TerminalQuery
+    /// tcsetattr(3), at once (TCSANOW): 0 or errno.
+    func setTerminalSettings(_ descriptor: Int32, _ settings: TerminalSettings) -> Int32
+    /// tcflush(3) of input and output: bytes queued before the probe are not taken for answers. 0 or errno.
+    func flushTerminal(_ descriptor: Int32) -> Int32
+}
+
+enum TerminalQuery: Equatable {
+    case settings(TerminalSettings)
+    case failed(Int32)
 }
 
 /// A system call's result: a count or descriptor, or errno.
@@ -60,16 +71,19 @@ enum EndpointNodeState: Equatable {
     case present(udevHandled: Bool?)
 }
 
-/// The signals that interrupt the probe; it destroys its endpoint, then exits with `exitStatus`.
+/// The signals that interrupt the probe; it destroys its endpoint and restores a tty's settings, then exits with
+/// `exitStatus`. SIGHUP is one of them: a terminal (or ssh session) that goes away must not leave them behind either.
 public enum ProbeSignal: String, Codable, Sendable, CaseIterable {
     case interrupt = "SIGINT"
     case terminate = "SIGTERM"
+    case hangup = "SIGHUP"
 
     /// 128 + the signal's number, as shells report a process a signal ended.
     public var exitStatus: Int32 {
         switch self {
         case .interrupt: 130
         case .terminate: 143
+        case .hangup: 129
         }
     }
 }

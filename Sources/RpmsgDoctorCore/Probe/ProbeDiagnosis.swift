@@ -31,6 +31,7 @@ struct ProbeDiagnosis {
         let scan = scan.filter { $0.severity != .info }
         var own = report.failedCall.flatMap(systemCallFinding).map { [$0] } ?? []
         own += exchangeFindings(scan: scan)
+        if let comparison = report.comparison, comparison.answered > 0 { own.append(ttyAnswers(comparison, scan: scan)) }
         let ownCodes = Set(own.map(\.id))
         return Finding.reportOrder(own + scan.filter { !ownCodes.contains($0.id) })
     }
@@ -73,6 +74,8 @@ struct ProbeDiagnosis {
         } else if counts.lost > 0, options.expectation != .none, report.failedCall == nil {
             if channelVanished, let channel = target.channel {
                 findings.append(remoteGone(["\(channel.sysfsPath) existed before the probe and is gone now"]))
+            } else if (report.comparison?.answered ?? 0) > 0 {
+                // The remote answers through the channel's tty: it is not silent (RD510 says what is).
             } else if counts.answered > 0 || Self.mappingExplanation(in: scan) == nil {
                 findings.append(silent(counts))
             }
@@ -99,6 +102,20 @@ struct ProbeDiagnosis {
                 + report.steps.filter { $0.action == .consumptionCheck }.map(\.detail),
             remedy: .answerTheSender(src: report.src, probeArguments: options.target.arguments)
         )
+    }
+
+    /// The endpoint got no answer (or fewer) where the same channel's tty got them: the remote is alive.
+    private func ttyAnswers(_ comparison: ProbeReport.Comparison, scan: [Finding]) -> Finding {
+        let counts = report.counts
+        let through = target.controlPath.map { "made through \($0), " } ?? ""
+        var evidence = ["\(report.endpoint ?? target.endpointPath ?? "the endpoint") (\(through)dst \(target.dst?.hex ?? "?")): \(counts.sent - counts.lost) of \(counts.sent) answered within \(options.timeoutMilliseconds) ms",
+                        "\(comparison.tty), the tty of channel \(target.channel?.label ?? "?"): \(comparison.answered) of \(comparison.sent) answered"]
+        if let explanation = Self.mappingExplanation(in: scan) { evidence.append("\(explanation.id.rawValue): \(explanation.summary)") }
+        let scanArguments: [String]
+        if let control = target.controlPath, let dst = target.dst { scanArguments = ["--ctrl", control, "--dst", dst.hex] } else { scanArguments = [] }
+        return Finding(.ttyAnswersEndpointDoesNot,
+                       "The remote answers through \(comparison.tty) but not through \(report.endpoint ?? target.endpointPath ?? "the endpoint"): the remote is alive, the endpoint is the problem",
+                       evidence: evidence, remedy: .fixEndpointPath(tty: comparison.tty, scanArguments: scanArguments))
     }
 
     private func remoteGone(_ evidence: [String]) -> Finding {

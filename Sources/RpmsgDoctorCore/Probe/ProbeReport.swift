@@ -25,17 +25,28 @@ public struct ProbeReport: Encodable, Equatable, Sendable {
 
     public var schemaVersion = Snapshot.currentSchemaVersion
     public var generator = ToolVersion.description
+    /// What a comparison with the channel's tty found: its messages and answers.
+    public struct Comparison: Codable, Equatable, Sendable {
+        public var tty: String
+        public var sent: Int
+        public var answered: Int
+    }
+
     public var target: String
     public var control: String?
     public var endpoint: String?
+    /// The rpmsg tty messages went through, when the target is one.
+    public var tty: String?
     public var src: RpmsgAddress?
     public var dst: RpmsgAddress?
     public var expectation: ProbeOptions.Expectation
     public var steps: [Step] = []
     public var counts = Counts()
     public var timing: Timing?
-    /// The signal that stopped the probe early; in JSON its name, "SIGINT" or "SIGTERM".
+    /// The signal that stopped the probe early; in JSON its name, "SIGINT", "SIGTERM" or "SIGHUP".
     public var interrupted: ProbeSignal?
+    /// When the endpoint got no answer: the same channel's tty, tried with a few messages.
+    public var comparison: Comparison?
     public var findings: [Finding] = []
 
     mutating func record(_ action: Action, _ outcome: Outcome) {
@@ -44,10 +55,14 @@ public struct ProbeReport: Encodable, Equatable, Sendable {
 
     public var passed: Bool { !steps.contains { $0.verdict == .failed } && interrupted == nil }
 
-    /// The system call that stopped the probe, if one did (a failed destroy comes after everything and stops nothing).
+    /// The system call that stopped the probe, if one did (a failed destroy or restore comes after everything and stops
+    /// nothing; the comparison with a tty is another device's).
     public var failedCall: SystemCallError? {
         for step in steps {
-            if case .destroyEndpoint = step.action { continue }
+            switch step.action {
+            case .destroyEndpoint, .restoreTerminal, .compareWithTTY: continue
+            default: break
+            }
             if case .systemCall(let error) = step.outcome { return error }
         }
         return nil

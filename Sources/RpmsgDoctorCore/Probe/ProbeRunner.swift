@@ -23,6 +23,8 @@ final class ProbeRunner<Devices: ProbeDevices, Clock: ProbeClock> {
     let clock: Clock
     let progress: Probe.Progress?
     private let session: EndpointSession<Devices>
+    /// The rpmsg tty in use (the target, or the channel's tty compared with), restored and closed on every path.
+    private var ttySession: TTYSession<Devices>?
     private var report: ProbeReport
     private var tracker: AnswerTracker
     private var scan: [Finding] = []
@@ -39,7 +41,10 @@ final class ProbeRunner<Devices: ProbeDevices, Clock: ProbeClock> {
     }
 
     func run() -> ProbeReport {
-        defer { session.close() }
+        defer {
+            session.close()
+            ttySession?.close()
+        }
         let target: ProbeTarget
         do {
             target = try ProbeTarget.resolve(options, in: snapshot)
@@ -54,8 +59,15 @@ final class ProbeRunner<Devices: ProbeDevices, Clock: ProbeClock> {
         report.dst = target.dst
         report.record(.findTarget, .targetFound(target.channel.map { "channel \($0.label)" } ?? target.description))
         scan = ProbeDiagnosis.scan(snapshot, target: target, options: options)
-        if open(target) { exchange() }
-        finishEndpoint()
+        if let tty = target.tty {
+            report.tty = tty.node.path
+            if openTTY(tty) { exchangeStream() }
+            finishTTY(tty)
+        } else {
+            if open(target) { exchange() }
+            finishEndpoint()
+            if let tty = target.comparisonTTY, comparisonHelps(target) { compare(with: tty) }
+        }
         report.interrupted = devices.receivedSignal()
         let channelVanished = target.channel.map { !devices.exists($0.sysfsPath) } ?? false
         report.findings = ProbeDiagnosis(report: report, target: target, scan: scan, snapshot: snapshot, options: options,
@@ -179,7 +191,7 @@ final class ProbeRunner<Devices: ProbeDevices, Clock: ProbeClock> {
         report.timing = ProbeReport.Timing(roundTrips: tracker.roundTrips, elapsedSeconds: elapsed, bytesPerMessage: messages.count)
         recordExchangeVerdicts(bytesPerMessage: messages.count, awaited: report.counts.sent - unawaited)
         if completed, report.counts.answered == 0, options.expectation != .none, report.failedCall == nil {
-            checkConsumption(io)
+            checkConsumption { io.write($0, timeoutMilliseconds: $1) }
         }
     }
 
@@ -189,7 +201,7 @@ final class ProbeRunner<Devices: ProbeDevices, Clock: ProbeClock> {
         switch outcome {
         case .done, .interrupted: break
         case .timedOut: report.record(action, .txRingFull(after: report.counts.sent, timeoutMilliseconds: options.timeoutMilliseconds))
-        case .failed(let code): report.record(action, .systemCall(SystemCallError(call, session.endpointPath ?? "", code)))
+        case .failed(let code): report.record(action, .systemCall(SystemCallError(call, ttySession?.path ?? session.endpointPath ?? "", code)))
         }
     }
 
@@ -220,7 +232,7 @@ final class ProbeRunner<Devices: ProbeDevices, Clock: ProbeClock> {
 
     /// With no answer at all, tells a silent remote from one that stopped consuming: a remote that consumes
     /// keeps the TX ring free, one that does not fills it (256 buffers on virtio) and writes stall.
-    private func checkConsumption(_ io: EndpointIO<Devices, Clock>) {
+    private func checkConsumption(_ write: (UnsafeRawBufferPointer, Int) -> EndpointIO<Devices, Clock>.Outcome) {
         if let explanation = ProbeDiagnosis.mappingExplanation(in: scan) {
             report.record(.consumptionCheck, .notNeeded(explainedBy: explanation.id))
             return
@@ -228,7 +240,7 @@ final class ProbeRunner<Devices: ProbeDevices, Clock: ProbeClock> {
         let filler = ProbeFrame(sequence: UInt32.max, totalSize: ProbeFrame.headerSize).bytes
         for written in 0..<Self.consumptionCheckMessages {
             // Each write gets the whole timeout, so that a slow remote that does consume is not taken for a stuck one.
-            let outcome = filler.withUnsafeBytes { io.write($0, timeoutMilliseconds: options.timeoutMilliseconds) }
+            let outcome = filler.withUnsafeBytes { write($0, options.timeoutMilliseconds) }
             switch outcome {
             case .done: continue
             case .timedOut: report.record(.consumptionCheck, .txRingFull(after: written, timeoutMilliseconds: options.timeoutMilliseconds))
@@ -239,10 +251,90 @@ final class ProbeRunner<Devices: ProbeDevices, Clock: ProbeClock> {
         report.record(.consumptionCheck, .consumed(Self.consumptionCheckMessages))
     }
 
+    // MARK: rpmsg ttys
+
+    /// Opens the tty, saves its settings and puts it in raw mode.
+    private func openTTY(_ tty: RpmsgTTY) -> Bool {
+        let session = TTYSession(devices: devices, path: tty.node.path)
+        ttySession = session
+        guard step(.open(session.path), { () throws(SystemCallError) in try session.open() }) else { return false }
+        return step(.rawMode(session.path), { () throws(SystemCallError) in try session.makeRaw() })
+    }
+
+    /// The exchange of `exchange()` over the tty's byte stream.
+    private func exchangeStream() {
+        guard let tty = ttySession else { return }
+        let exchange = StreamExchange(fd: tty.fd, devices: devices, clock: clock, options: options, count: options.count)
+        let result = exchange.run(progress: progress.map { progress in
+            { [unowned self] tracker, sent in
+                report.counts = tracker.counts(sent: sent)
+                progress(report.counts)
+            }
+        })
+        tracker = result.tracker
+        report.counts.sent = result.sent
+        if let (action, outcome) = result.stop {
+            stop(action, outcome, call: { if case .writeMessage = action { "write" } else { "read" } }())
+        }
+        report.counts = tracker.counts(sent: result.sent, unawaited: result.unawaited)
+        report.timing = ProbeReport.Timing(roundTrips: tracker.roundTrips, elapsedSeconds: result.elapsed, bytesPerMessage: result.bytesPerMessage)
+        recordExchangeVerdicts(bytesPerMessage: result.bytesPerMessage, awaited: report.counts.sent - result.unawaited)
+        if result.completed, report.counts.answered == 0, options.expectation != .none, report.failedCall == nil {
+            checkConsumption { exchange.writeAll($0, timeoutMilliseconds: $1) }
+        }
+    }
+
+    /// Restores the tty's settings and closes it; a tty gone with its virtio device has nothing left to restore.
+    private func finishTTY(_ tty: RpmsgTTY) {
+        guard let session = ttySession else { return }
+        switch session.close() {
+        case .nothingToRestore: break
+        case .restored: report.record(.restoreTerminal(session.path), .done)
+        case .restoreFailed(let error):
+            report.record(.restoreTerminal(session.path), devices.exists(tty.sysfsPath) ? .systemCall(error) : .ttyGone)
+        }
+    }
+
+    /// Whether trying the channel's tty can tell a dead remote from a bad endpoint: messages went out and answers are
+    /// missing, and neither a signal, a full TX ring (the tty shares it) nor a remote that went away explains it.
+    private func comparisonHelps(_ target: ProbeTarget) -> Bool {
+        options.expectation != .none && devices.receivedSignal() == nil && report.counts.sent > 0 && report.counts.lost > 0
+            && report.txRingFull == nil && report.failedCall == nil && !(target.channel.map { !devices.exists($0.sysfsPath) } ?? false)
+    }
+
+    /// A few messages through the same channel's tty: if it answers, the remote is alive and the endpoint is the problem.
+    private func compare(with tty: RpmsgTTY) {
+        let session = TTYSession(devices: devices, path: tty.node.path)
+        ttySession = session
+        let action = ProbeReport.Action.compareWithTTY(session.path)
+        do {
+            try session.open()
+            try session.makeRaw()
+        } catch {
+            report.record(action, .systemCall(error))
+            finishTTY(tty)
+            return
+        }
+        let result = StreamExchange(fd: session.fd, devices: devices, clock: clock, options: options,
+                                    count: min(options.count, Self.comparisonMessages)).run()
+        let answered = result.tracker.counts(sent: result.sent, unawaited: result.unawaited).answered
+        if let (_, outcome) = result.stop, case .failed(let code) = outcome {
+            report.record(action, .systemCall(SystemCallError(result.sent == 0 ? "write" : "read", session.path, code)))
+        } else if result.sent > 0, devices.receivedSignal() == nil {
+            report.record(action, .ttyAnswered(answered, of: result.sent, timeoutMilliseconds: options.timeoutMilliseconds))
+            report.comparison = ProbeReport.Comparison(tty: session.path, sent: result.sent, answered: answered)
+        }
+        finishTTY(tty)
+    }
+
+    /// Enough to tell, few enough not to make a failing probe much longer.
+    static var comparisonMessages: Int { 3 }
+
     /// More than the 256 TX buffers that virtio rpmsg has at most.
     static var consumptionCheckMessages: Int { 300 }
 
     private func finishEndpoint() {
+        if report.failedCall?.code == EPIPE { session.destroyedByKernel = true }
         let action = ProbeReport.Action.destroyEndpoint(session.endpointPath ?? "endpoint")
         switch session.close() {
         case .nothingCreated: break

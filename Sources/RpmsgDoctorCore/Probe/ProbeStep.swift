@@ -36,6 +36,11 @@ extension ProbeReport {
         /// With no answer at all: more messages, to tell a remote that is silent from one that does not consume.
         case consumptionCheck
         case destroyEndpoint(String)
+        /// Saving a tty's settings and putting it in raw mode.
+        case rawMode(String)
+        case restoreTerminal(String)
+        /// The endpoint got no answer: a few messages through the same channel's tty tell a dead remote from a bad endpoint.
+        case compareWithTTY(String)
 
         public var description: String {
             switch self {
@@ -52,6 +57,9 @@ extension ProbeReport {
             case .checkAnswers(let expectation): "answers checked (\(expectation.rawValue))"
             case .consumptionCheck: "consumption check"
             case .destroyEndpoint(let path): "destroy endpoint \(path)"
+            case .rawMode(let path): "raw mode \(path)"
+            case .restoreTerminal(let path): "restore terminal settings \(path)"
+            case .compareWithTTY(let path): "compare with \(path), the channel's tty"
             }
         }
     }
@@ -97,10 +105,15 @@ extension ProbeReport {
         case removedByKernel
         /// The endpoint could not be opened, so it could not be destroyed.
         case leftBehind
+        /// The channel's tty answered `answered` of `sent` messages while the endpoint answered none or fewer.
+        case ttyAnswered(Int, of: Int, timeoutMilliseconds: Int)
+        /// A tty gone with its virtio device: there is nothing left to restore.
+        case ttyGone
 
         public var verdict: Verdict {
             switch self {
-            case .done, .targetFound, .nodeAppeared, .consumed, .removedByKernel: .ok
+            case .done, .targetFound, .nodeAppeared, .consumed, .removedByKernel, .ttyGone: .ok
+            case .ttyAnswered(let answered, _, _): answered > 0 ? .ok : .failed
             case .targetNotFound, .systemCall, .sourceTaken, .noNewDevice, .nodeMissing, .txRingFull: .failed
             case .accepted(let accepted, let count): accepted == count ? .ok : .failed
             case .answered(let answered, let sent, _, _): answered == sent ? .ok : .failed
@@ -132,6 +145,10 @@ extension ProbeReport {
             case .removedByKernel: "already removed by the kernel with its virtio device"
             case .leftBehind:
                 "it could not be opened, and the kernel destroys an endpoint device only through an open descriptor: it stays until its virtio device goes away"
+            case .ttyAnswered(let answered, let sent, let timeout):
+                "\(answered) of \(sent) answered within \(timeout) ms: "
+                    + (answered > 0 ? "the remote is alive, the endpoint is the problem" : "the remote does not answer through its tty either")
+            case .ttyGone: "the tty is gone with its virtio device"
             }
         }
     }

@@ -6,16 +6,41 @@ struct ProbeTarget {
     var dst: RpmsgAddress?
     var channel: Channel?
     var endpointName: String
+    /// The target is an rpmsg tty: messages go through it, as a byte stream.
+    var tty: RpmsgTTY? = nil
+    /// For a ctrl or an endpoint device: the tty a driver made for the same channel, to compare with when no answer comes.
+    var comparisonTTY: RpmsgTTY? = nil
+
+    /// The drivers that make a tty of a channel: mainline's rpmsg_tty ("rpmsg-tty"), NXP's imx_rpmsg_tty.
+    static let ttyDrivers: Set<String> = ["rpmsg_tty", "imx_rpmsg_tty"]
+
+    /// The tty made for `channel`, if its node is there.
+    static func tty(of channel: Channel?, in snapshot: Snapshot) -> RpmsgTTY? {
+        guard let channel else { return nil }
+        return snapshot.ttys.first { $0.hostChannel == channel.deviceName && $0.node.state != .missing }
+    }
 
     /// Why there is nothing to probe, as the finding that explains it.
     struct NotFound: Error {
         var finding: Finding
     }
 
+    /// A tty the scan did not list (its node elsewhere, or it came since): by its name.
+    private static func unlistedTTY(_ path: String) -> RpmsgTTY? {
+        guard let name = path.split(separator: "/").last, name.hasPrefix("tty") else { return nil }
+        return RpmsgTTY(name: String(name), sysfsPath: "/sys/class/tty/\(name)", node: DeviceNode(path: path, state: .missing))
+    }
+
     static func resolve(_ options: ProbeOptions, in snapshot: Snapshot) throws(NotFound) -> ProbeTarget {
         let index = TopologyIndex(snapshot: snapshot)
         switch options.target {
         case .service(let name):
+            // A channel bound to a tty driver is reached through its tty, as its applications do.
+            if let channel = index.channels(named: name).first(where: { ttyDrivers.contains($0.driver ?? "") && tty(of: $0, in: snapshot) != nil }),
+               let tty = tty(of: channel, in: snapshot) {
+                return ProbeTarget(description: "service \(channel.label) through \(tty.node.path)", dst: channel.dst, channel: channel,
+                                   endpointName: name, tty: tty)
+            }
             guard let channel = index.channels(named: name).first(where: { !index.controls(on: $0.virtio).isEmpty }) ?? index.channels(named: name).first else {
                 throw NotFound(finding: IntentRule.notAnnounced("service \"\(name)\"", intent: Intent(service: name), index))
             }
@@ -32,12 +57,19 @@ struct ProbeTarget {
             let virtio = index.control(named: path)?.virtio
             let channel = index.channels(matchingDst: dst).first { $0.virtio == virtio } ?? index.channels(matchingDst: dst).first
             return ProbeTarget(description: "\(path) -> dst \(dst.hex)", controlPath: path, dst: dst, channel: channel,
-                               endpointName: options.name ?? channel?.name ?? ProbeOptions.defaultEndpointName)
+                               endpointName: options.name ?? channel?.name ?? ProbeOptions.defaultEndpointName,
+                               comparisonTTY: tty(of: channel, in: snapshot))
         case .device(let path):
+            if let tty = snapshot.ttys.first(where: { $0.node.path == path }) ?? Self.unlistedTTY(path) {
+                let channel = snapshot.channels.first { $0.deviceName == tty.hostChannel }
+                return ProbeTarget(description: "tty \(path)", dst: channel?.dst, channel: channel, endpointName: channel?.name ?? "", tty: tty)
+            }
             let endpoint = snapshot.endpointDevices.first { $0.node.path == path }
-            return ProbeTarget(description: "endpoint \(path)", endpointPath: path, dst: endpoint?.dst,
-                               channel: snapshot.channels.first { $0.deviceName == endpoint?.hostChannel },
-                               endpointName: endpoint?.endpointName ?? "")
+            let channel = snapshot.channels.first { $0.deviceName == endpoint?.hostChannel }
+            // The channel an endpoint made through a ctrl sends to: its address on its virtio device.
+            let addressed = endpoint.flatMap { endpoint in endpoint.dst.flatMap { dst in index.channels(matchingDst: dst).first { $0.virtio == endpoint.virtio } } }
+            return ProbeTarget(description: "endpoint \(path)", endpointPath: path, dst: endpoint?.dst, channel: channel,
+                               endpointName: endpoint?.endpointName ?? "", comparisonTTY: tty(of: channel ?? addressed, in: snapshot))
         }
     }
 }

@@ -3,8 +3,8 @@ import CRpmsg
 import Glibc
 #endif
 
-/// Turns SIGINT and SIGTERM into a readable descriptor, so that every wait of the probe also wakes on them
-/// and the probe can destroy its endpoint before it exits.
+/// Turns SIGINT, SIGTERM and SIGHUP into a readable descriptor, so that every wait of the probe (and of watch) also
+/// wakes on them, and the probe can destroy its endpoint and restore a tty's settings before it exits.
 final class SignalWatch {
     let fd: Int32
     private var previousMask = sigset_t()
@@ -15,6 +15,7 @@ final class SignalWatch {
         sigemptyset(&mask)
         sigaddset(&mask, SIGINT)
         sigaddset(&mask, SIGTERM)
+        sigaddset(&mask, SIGHUP)
         pthread_sigmask(SIG_BLOCK, &mask, &previousMask)
         fd = signalfd(-1, &mask, Int32(SFD_NONBLOCK | SFD_CLOEXEC))
     }
@@ -29,7 +30,13 @@ final class SignalWatch {
     func check() -> ProbeSignal? {
         var info = signalfd_siginfo()
         while read(fd, &info, MemoryLayout<signalfd_siginfo>.size) == MemoryLayout<signalfd_siginfo>.size {
-            if received == nil { received = Int32(info.ssi_signo) == SIGINT ? .interrupt : .terminate }
+            if received == nil {
+                switch Int32(info.ssi_signo) {
+                case SIGINT: received = .interrupt
+                case SIGHUP: received = .hangup
+                default: received = .terminate
+                }
+            }
         }
         return received
     }

@@ -16,7 +16,8 @@ struct SystemDevices: ProbeDevices {
     }
 
     func open(_ path: String) -> CallResult {
-        let fd = Glibc.open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)
+        // O_NOCTTY: an rpmsg tty must never become the probe's controlling terminal.
+        let fd = Glibc.open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
         return fd >= 0 ? .done(Int(fd)) : .failed(errno)
     }
 
@@ -92,5 +93,22 @@ struct SystemDevices: ProbeDevices {
 
     func exists(_ sysfsPath: String) -> Bool {
         fs.exists(SysPath(sysfsPath))
+    }
+
+    func terminalSettings(_ descriptor: Int32) -> TerminalQuery {
+        var settings = termios()
+        return tcgetattr(descriptor, &settings) == 0 ? .settings(TerminalSettings(settings)) : .failed(errno)
+    }
+
+    func setTerminalSettings(_ descriptor: Int32, _ settings: TerminalSettings) -> Int32 {
+        var value = settings.value
+        while tcsetattr(descriptor, TCSANOW, &value) != 0 {
+            if errno != EINTR { return errno }
+        }
+        return 0
+    }
+
+    func flushTerminal(_ descriptor: Int32) -> Int32 {
+        tcflush(descriptor, TCIOFLUSH) == 0 ? 0 : errno
     }
 }

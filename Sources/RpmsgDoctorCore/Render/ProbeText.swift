@@ -19,7 +19,9 @@ public struct ProbeText {
                 + "p99 \(whole(timing.p99Microseconds)) us, max \(whole(timing.maximumMicroseconds)) us; "
                 + "\(whole(timing.messagesPerSecond)) messages/s, \(whole(timing.bytesPerSecond)) bytes/s")
         }
-        if let interrupted = report.interrupted { lines.append("  interrupted by \(interrupted.rawValue): endpoint cleaned up") }
+        if let interrupted = report.interrupted {
+            lines.append("  interrupted by \(interrupted.rawValue): " + (report.tty != nil ? "terminal settings restored" : "endpoint cleaned up"))
+        }
         let failed = report.steps.count { $0.verdict == .failed }
         let warnings = report.steps.count { $0.verdict == .warning }
         let passed = report.steps.count { $0.verdict == .ok }

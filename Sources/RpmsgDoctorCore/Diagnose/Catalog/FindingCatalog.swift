@@ -14,9 +14,10 @@ public struct SeverityPolicy: Equatable, Sendable {
     public var text: String { allowed.map(\.rawValue).joined(separator: "/") }
 }
 
-/// Who raises a code: scan from the state of the system, probe from what happened when it sent messages.
+/// Who raises a code: scan from the state of the system, probe from what happened when it sent messages, watch from
+/// a change it saw on the bus.
 public enum FindingSource: String, Sendable, CaseIterable {
-    case scan, probe, both
+    case scan, probe, both, watch
 }
 
 /// A code's entry: everything about it that does not depend on the system it is raised on.
@@ -24,6 +25,14 @@ public struct CatalogEntry: Sendable {
     public let title: String
     public let severity: SeverityPolicy
     public let source: FindingSource
+    /// Whether watch raises it too, from a change it saw, besides its source (scan or probe).
+    public var watchToo = false
+
+    /// Who emits it, as the findings index says: "probe", or "probe, watch".
+    public var emittedBy: String { watchToo ? "\(source.rawValue), watch" : source.rawValue }
+
+    /// Whether scan raises it from the state of a system (alone or with probe).
+    public var isScanCode: Bool { source == .scan || source == .both }
 }
 
 extension FindingCode {
@@ -59,7 +68,7 @@ extension FindingCode {
         case .nothingAnnounced: CatalogEntry(title: "The remote announced no channel", severity: .always(.warning), source: .scan)
         case .remoteNotRunning:
             CatalogEntry(title: "Remote processor not running",
-                         severity: .varies(.warning, .error, on: "error when crashed; warning for other states"), source: .scan)
+                         severity: .varies(.warning, .error, on: "error when crashed; warning for other states"), source: .scan, watchToo: true)
         case .firmwareLoadFailed: CatalogEntry(title: "Firmware could not be loaded", severity: .always(.error), source: .scan)
         case .noResourceTable: CatalogEntry(title: "Firmware without a resource table", severity: .always(.error), source: .scan)
         case .rpmsgNodeDisabled:
@@ -70,6 +79,8 @@ extension FindingCode {
         case .transportProbeFailed: CatalogEntry(title: "A driver of the rpmsg transport failed to probe", severity: .always(.error), source: .scan)
         case .duplicateVirtioTransport: CatalogEntry(title: "Two remote processors' virtio transports collide", severity: .always(.error), source: .scan)
         case .staleVrings: CatalogEntry(title: "The remote restarted on stale vrings", severity: .always(.warning), source: .scan)
+        case .backWithoutAnnouncing: CatalogEntry(title: "The remote came back without announcing its channels", severity: .always(.error), source: .watch)
+        case .channelMoved: CatalogEntry(title: "A channel came back on another address", severity: .always(.warning), source: .watch)
         case .messageTooBig:
             CatalogEntry(title: "A message over the 496-byte payload limit",
                          severity: .varies(.warning, .error, on: "warning from the log; error from probe"), source: .both)
@@ -85,8 +96,10 @@ extension FindingCode {
         case .remoteAnswersOtherData:
             CatalogEntry(title: "Answers are not the echo of what was sent",
                          severity: .varies(.error, .warning, on: "error; warning when every wrong answer is other data"), source: .probe)
-        case .remoteGone: CatalogEntry(title: "The remote went away", severity: .always(.error), source: .probe)
+        case .remoteGone: CatalogEntry(title: "The remote went away", severity: .always(.error), source: .probe, watchToo: true)
         case .inboundMessageTooBig: CatalogEntry(title: "The remote sent a message longer than Linux's buffers", severity: .always(.warning), source: .scan)
+        case .endpointToDepartedAddress: CatalogEntry(title: "An endpoint still sends to an address that is gone", severity: .always(.error), source: .watch)
+        case .ttyAnswersEndpointDoesNot: CatalogEntry(title: "The channel's tty answers where the endpoint does not", severity: .always(.error), source: .probe)
         case .kernelLogUnreadable: CatalogEntry(title: "Kernel log not readable", severity: .always(.info), source: .scan)
         case .partlyUnreadable: CatalogEntry(title: "Some of the system could not be read", severity: .always(.info), source: .scan)
         }

@@ -28,6 +28,8 @@ public enum FindingCode: String, CaseIterable, Codable, Sendable, Comparable {
     case transportProbeFailed = "RD407"
     case duplicateVirtioTransport = "RD408"
     case staleVrings = "RD409"
+    case backWithoutAnnouncing = "RD410"
+    case channelMoved = "RD411"
     case messageTooBig = "RD501"
     case remoteNotConsuming = "RD502"
     case noRecipient = "RD503"
@@ -36,6 +38,8 @@ public enum FindingCode: String, CaseIterable, Codable, Sendable, Comparable {
     case remoteAnswersOtherData = "RD506"
     case remoteGone = "RD507"
     case inboundMessageTooBig = "RD508"
+    case endpointToDepartedAddress = "RD509"
+    case ttyAnswersEndpointDoesNot = "RD510"
     case kernelLogUnreadable = "RD901"
     case partlyUnreadable = "RD902"
 

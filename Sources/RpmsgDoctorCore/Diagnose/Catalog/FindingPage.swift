@@ -8,7 +8,7 @@ public enum CatalogListing {
     public static func lines() -> [String] {
         FindingCode.allCases.map { code in
             let entry = code.entry
-            return "\(code.rawValue)  \(entry.severity.text.padding(13))  \(entry.source.rawValue.padding(5))  \(entry.title)"
+            return "\(code.rawValue)  \(entry.severity.text.padding(13))  \(entry.emittedBy.padding(12))  \(entry.title)"
         }
     }
 }
