@@ -26,9 +26,9 @@
 #                    Device-tree nodes named or compatible with rpmsg, reserved-memory carve-outs, and
 #                    the of_node of each device copied: compatible, status and vdev-nums only.
 #   proc/            devices, modules, sys/kernel/osrelease, sys/kernel/dmesg_restrict, 1/cgroup,
-#                    1/environ (init's container= variable only: the rest is nobody else's business),
-#                    and for each process that holds an rpmsg device node open: PID/comm, and PID/fd/N
-#                    as links to the node paths the kernel shows.
+#                    1/environ (init's container= variable only: the rest is nobody else's business;
+#                    readable by root only), and for each process that holds an rpmsg device node open:
+#                    PID/comm, and PID/fd/N as links to the node paths the kernel shows.
 #   dev/kmsg         The kernel log as a regular file of /dev/kmsg records, the newest 2 MiB.
 #   etc/passwd, etc/group
 #                    Names of the device nodes' owners and of the user.
@@ -46,8 +46,9 @@
 #                              A tar made by a user cannot hold device nodes: this is what they were.
 #   .rpmsg-collect/id          Output of id: the user whose access is diagnosed.
 #   .rpmsg-collect/uname       Output of uname -a.
-#   .rpmsg-collect/unreadable  PATH<TAB>REASON for everything that could not be read (in the path,
-#                              backslash, newline and tab are written \\, \n and \t).
+#   .rpmsg-collect/unreadable  PATH<TAB>REASON for what could not be read, where discovery would have
+#                              said so (it does without container hints silently); in the path,
+#                              backslash, newline and tab are written \\, \n and \t.
 #
 # Needs: a POSIX sh (printf and test built in) and the applets cat ls tar gzip readlink stat id head
 # mkdir rm ln find grep sed date hostname uname timeout dd mktemp tr wc: busybox 1.35 has them all, with
@@ -393,15 +394,17 @@ collect_device_tree() {
 
 # ---- /proc ------------------------------------------------------------------------------------------
 
-# Only the container= variable of init's environment, NUL-terminated as in the original.
-copy_container_variable() {
-    [ -e /proc/1/environ ] || return 0
-    if ! head -c "$READ_LIMIT" /proc/1/environ > "$tmp/environ" 2> "$errors"; then
-        note_failure /proc/1/environ
-        return 0
-    fi
+# Init's cgroup and the container= variable of its environment (NUL-terminated as in the original; the
+# rest is nobody else's business): container hints, which discovery does without, silently, when it
+# cannot read them (only root can read init's environment). So does this.
+copy_container_hints() {
     ensure_dir /proc/1
-    tr '\0' '\n' < "$tmp/environ" | grep '^container=' | head -n 1 | tr '\n' '\0' > "$root/proc/1/environ"
+    if [ -f /proc/1/cgroup ] && ! head -c "$READ_LIMIT" /proc/1/cgroup > "$root/proc/1/cgroup" 2> /dev/null; then
+        rm -f "$root/proc/1/cgroup"
+    fi
+    if [ -f /proc/1/environ ] && head -c "$READ_LIMIT" /proc/1/environ > "$tmp/environ" 2> /dev/null; then
+        tr '\0' '\n' < "$tmp/environ" | grep '^container=' | head -n 1 | tr '\n' '\0' > "$root/proc/1/environ"
+    fi
     rm -f "$tmp/environ"
 }
 
@@ -437,13 +440,25 @@ copy_holder() {
     if [ -n "$holder_found" ] && [ -f "/proc/$1/comm" ]; then copy_file "/proc/$1/comm"; fi
 }
 
+# Whether the board has endpoint devices (rpmsg class devices other than ctrls): only then does
+# discovery look for holders, and say how many processes it could not inspect.
+has_endpoint_devices() {
+    for class_device in "$root"/sys/class/rpmsg/*; do
+        case ${class_device##*/} in
+        rpmsg_ctrl[0-9]*) ;;
+        *) if [ -L "$class_device" ] || [ -e "$class_device" ]; then return 0; fi ;;
+        esac
+    done
+    return 1
+}
+
 # Holders of rpmsg nodes; processes whose fds the user may not see are counted, as discovery does.
 collect_holders() {
     for holder_pid in $(holder_candidates); do
         copy_holder "$holder_pid"
     done
     hidden_processes=$(grep -c -e 'Permission denied' -e 'Operation not permitted' "$tmp/ls-errors")
-    if [ "$hidden_processes" -gt 0 ]; then
+    if [ "$hidden_processes" -gt 0 ] && has_endpoint_devices; then
         note_unreadable "/proc/*/fd" "$hidden_processes processes could not be inspected (permission denied):\
  holders of rpmsg devices among them are not shown"
     fi
@@ -455,8 +470,7 @@ collect_proc() {
     copy_expected /proc/devices
     copy_optional /proc/modules
     copy_optional /proc/sys/kernel/dmesg_restrict
-    copy_optional /proc/1/cgroup
-    copy_container_variable
+    copy_container_hints
     collect_holders
 }
 
@@ -655,7 +669,8 @@ report() {
         say "everything was readable"
         return 0
     fi
-    say "$1 paths could not be read (listed in rpmsg-collect/.rpmsg-collect/unreadable):"
+    if [ "$1" -eq 1 ]; then report_paths=path; else report_paths=paths; fi
+    say "$1 $report_paths could not be read (listed in rpmsg-collect/.rpmsg-collect/unreadable):"
     head -n 20 "$meta/unreadable" | sed 's/^/  /' >&2
     if [ "$1" -gt 20 ]; then say "  ..."; fi
 }
