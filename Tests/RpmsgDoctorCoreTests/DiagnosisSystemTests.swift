@@ -365,6 +365,7 @@ import Testing
 @Suite struct ReadingAdviceTests {
     @Test func rootIsNotToldToUseSudo() throws {
         var snapshot = SnapshotBuilders.healthy()
+        snapshot.source = "live"
         snapshot.user = UserCredentials(uid: 0, gid: 0, userName: "root")
         snapshot.kernelLog = KernelLog(source: "/dev/kmsg", readable: false, reason: ReadError.missing.description)
         let missing = try #require(Diagnosis.findings(for: snapshot).first(.kernelLogUnreadable))
@@ -375,6 +376,8 @@ import Testing
         #expect(denied.commands.isEmpty && denied.fix.contains("Even root"))
         snapshot.user = SnapshotBuilders.user
         #expect(try #require(Diagnosis.findings(for: snapshot).first(.kernelLogUnreadable)).commands == ["sudo rpmsg-doctor scan"])
+        snapshot.source = "root /tmp/board"
+        #expect(try #require(Diagnosis.findings(for: snapshot).first(.kernelLogUnreadable)).fix.contains("as dev/kmsg"))
     }
 
     @Test func anEmptyChannelNameIsCloseToNothing() throws {
