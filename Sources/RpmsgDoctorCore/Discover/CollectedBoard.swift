@@ -63,7 +63,8 @@ struct CollectedBoard {
             values[parts[0]] = parts[1].split(separator: ",").compactMap { UInt32($0.prefix { $0.isASCII && $0.isNumber }) }
         }
         guard let uid = values["uid"]?.first, let gid = values["gid"]?.first else { return nil }
-        return (uid, gid, values["groups"] ?? [gid])
+        // busybox's id prints no groups= at all when there are no supplementary groups.
+        return (uid, gid, values["groups"] ?? [])
     }
 
     /// The collector writes backslash, newline and tab in a path as `\\`, `\n` and `\t`.

@@ -97,58 +97,65 @@ private struct Unpacker {
             guard status == LibArchive.ok || status == LibArchive.warning, let entry else { throw failure(libraryError(archive)) }
             entries += 1
             guard entries <= CollectorArchive.entryLimit else { throw failure("more than \(CollectorArchive.entryLimit) entries") }
-            guard let name = library.pathname(entry).map({ String(cString: $0) }) else { continue }
+            // Names are bytes: a channel name from firmware need not be UTF-8, and must come out as it went in.
+            guard let name = library.pathname(entry).map(Self.bytes) else { continue }
             let components = try safeComponents(name)
             guard !components.isEmpty else { continue }
-            if components[0] == CollectorArchive.topDirectory { sawTop = true }
+            if components[0] == Array(CollectorArchive.topDirectory.utf8) { sawTop = true }
             try place(components, entry: entry, archive: archive, root: root)
         }
     }
 
+    static func bytes(_ string: UnsafePointer<CChar>) -> [UInt8] {
+        Array(UnsafeBufferPointer(start: UnsafeRawPointer(string).assumingMemoryBound(to: UInt8.self), count: strlen(string)))
+    }
+
     /// The path's components, refused when absolute or climbing out with `..`.
-    func safeComponents(_ name: String) throws(ArchiveError) -> [String] {
-        guard !name.hasPrefix("/") else { throw failure("an entry has an absolute path: \(name)") }
-        let components = name.split(separator: "/").map(String.init).filter { $0 != "." }
-        guard !components.contains("..") else { throw failure("an entry climbs out with ..: \(name)") }
+    func safeComponents(_ name: [UInt8]) throws(ArchiveError) -> [[UInt8]] {
+        let shown = DisplayText.decode(name)
+        guard name.first != UInt8(ascii: "/") else { throw failure("an entry has an absolute path: \(shown)") }
+        let components = name.split(separator: UInt8(ascii: "/")).map(Array.init).filter { $0 != [UInt8(ascii: ".")] }
+        guard !components.contains([UInt8(ascii: "."), UInt8(ascii: ".")]) else { throw failure("an entry climbs out with ..: \(shown)") }
         return components
     }
 
-    mutating func place(_ components: [String], entry: LibArchive.Entry, archive: LibArchive.Archive, root: Int32) throws(ArchiveError) {
+    mutating func place(_ components: [[UInt8]], entry: LibArchive.Entry, archive: LibArchive.Archive, root: Int32) throws(ArchiveError) {
         let type = library.fileType(entry)
-        let parent = try openDirectory(components.dropLast(), root: root)
+        let shown = DisplayText.decode(Array(components.joined(separator: [UInt8(ascii: "/")])))
+        let parent = try openDirectory(components.dropLast(), root: root, shown: shown)
         defer { if parent != root { close(parent) } }
-        let name = components[components.count - 1]
+        let name = SysPath(bytes: components[components.count - 1])
         switch type {
         case LibArchive.directory:
-            if mkdirat(parent, name, 0o755) != 0, errno != EEXIST { throw failure("cannot make \(components.joined(separator: "/"))") }
+            if name.withCString({ mkdirat(parent, $0, 0o755) }) != 0, errno != EEXIST { throw failure("cannot make \(shown)") }
         case LibArchive.symbolicLink:
             guard let target = library.symlink(entry) else { return }
-            if symlinkat(target, parent, name) != 0, errno != EEXIST { throw failure("cannot make link \(components.joined(separator: "/"))") }
+            if name.withCString({ symlinkat(target, parent, $0) }) != 0, errno != EEXIST { throw failure("cannot make link \(shown)") }
         case LibArchive.regularFile:
-            try copyFile(named: name, into: parent, archive: archive, shownAs: components.joined(separator: "/"))
+            try copyFile(named: name, into: parent, archive: archive, shownAs: shown)
         default:
             return // devices, FIFOs, sockets and hard links are never made: the collector records nodes as text
         }
     }
 
     /// Opens each directory down from the root without following links, making missing ones.
-    func openDirectory(_ components: ArraySlice<String>, root: Int32) throws(ArchiveError) -> Int32 {
+    func openDirectory(_ components: ArraySlice<[UInt8]>, root: Int32, shown: String) throws(ArchiveError) -> Int32 {
         var current = root
-        for component in components {
-            if mkdirat(current, component, 0o755) != 0, errno != EEXIST {
+        for component in components.map({ SysPath(bytes: $0) }) {
+            if component.withCString({ mkdirat(current, $0, 0o755) }) != 0, errno != EEXIST {
                 if current != root { close(current) }
-                throw failure("cannot make \(components.joined(separator: "/"))")
+                throw failure("cannot make the directories of \(shown)")
             }
-            let next = openat(current, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            let next = component.withCString { openat(current, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
             if current != root { close(current) }
-            guard next >= 0 else { throw failure("an entry would be written through a link or a file: \(components.joined(separator: "/"))") }
+            guard next >= 0 else { throw failure("an entry would be written through a link or a file: \(shown)") }
             current = next
         }
         return current
     }
 
-    mutating func copyFile(named name: String, into parent: Int32, archive: LibArchive.Archive, shownAs shown: String) throws(ArchiveError) {
-        let fd = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+    mutating func copyFile(named name: SysPath, into parent: Int32, archive: LibArchive.Archive, shownAs shown: String) throws(ArchiveError) {
+        let fd = name.withCString { openat(parent, $0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644) }
         guard fd >= 0 else { throw failure("cannot make \(shown) (twice in the archive, or through a link)") }
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 65536)
