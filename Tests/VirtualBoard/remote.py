@@ -55,6 +55,8 @@ class RemoteCore:
         self.announcements = []  # (due, endpoint): channels to announce again after a restart
         self.consuming = True
         self.announced = False
+        # The guest's first kick of vq0 comes once it is ready for callbacks (virtio_device_ready).
+        self.rx_kicked = False
         # False plays a remote that comes back without announcing its channels.
         self.announce_channels = announce
         self.vhost = None
@@ -88,16 +90,17 @@ class RemoteCore:
         for fd in readable:
             if fd in kick_fds:
                 kick_fds[fd].drain_kick()
+                self.rx_kicked |= kick_fds[fd].index == RX_QUEUE
         self._fire_due_timers()
         self._receive_from_guest()
         self._announce_once_guest_is_ready()
         self._flush_outbox()
 
     def _announce_once_guest_is_ready(self):
-        # The guest posts its receive buffers and kicks vq0 at the end of its probe;
-        # anything sent earlier would find no buffer.
+        # The guest posts its receive buffers, marks itself ready and kicks vq0 at the end of its probe; anything
+        # sent earlier would find no buffer, or a notification it ignores (its virtqueues are still broken).
         rx = self.vhost.queues[RX_QUEUE]
-        if self.announced or not rx.ready or not self.vhost.queues[TX_QUEUE].ready:
+        if self.announced or not self.rx_kicked or not rx.ready or not self.vhost.queues[TX_QUEUE].ready:
             return
         avail_idx, = self.vhost.memory.unpack("<H", rx.avail + 2)
         if avail_idx == rx.next_avail:
