@@ -138,3 +138,34 @@ def test_a_huge_payload_file_is_refused_before_it_is_read(tmp_path):
     result = doctor("probe", "--service", "x", "--payload", f"@{path}", timeout=10)
     assert result.returncode == 64
     assert "it is larger than 496 bytes" in result.stderr
+
+
+def test_a_root_that_is_a_file_is_not_an_empty_system(tmp_path):
+    path = tmp_path / "file"
+    path.write_text("x")
+    result = doctor("scan", "--root", str(path))
+    assert result.returncode == UNREADABLE
+    assert "Not a directory" in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run the scan as another user")
+def test_a_root_the_user_cannot_list_is_not_an_empty_system(tmp_path):
+    tree = tmp_path / "tree"
+    tree.mkdir(mode=0o700)
+    os.chmod(tmp_path, 0o755)
+    result = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", DOCTOR, "scan", "--root", str(tree)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == UNREADABLE, result.stdout
+    assert "permission denied" in result.stderr
+
+
+def test_a_huge_kernel_log_file_gives_its_newest_records(board):
+    root = board("mainline-6.1")
+    with open(os.path.join(root, "dev/kmsg"), "w") as log:
+        for index in range(400_000):
+            log.write(f"6,{index},{index * 1000},-;virtio_rpmsg_bus virtio0: msg received with no recipient (record {index})\n")
+    result = doctor("scan", "--root", root, "--json", timeout=120)
+    document = json.loads(result.stdout)
+    assert "(record 399999)" in document["inventory"]["kernelLog"]["lines"][-1]
+    notes = [problem["error"] for problem in document["inventory"]["unreadable"] if problem["path"] == "/dev/kmsg"]
+    assert any("only the newest 16 MiB" in note for note in notes)

@@ -4,6 +4,8 @@ import Glibc
 
 extension SystemReader {
     static let kernelLogLineLimit = 400
+    static let kernelLogRecordLimit = 100_000
+    static let kernelLogByteLimit = 16 << 20
 
     /// rpmsg-related records from /dev/kmsg (below a root it may be a regular file of records in the same format).
     func kernelLog() -> KernelLog {
@@ -45,11 +47,18 @@ extension SystemReader {
         if fstat(fd, &info) == 0 { isCharacterDevice = info.st_mode & S_IFMT == S_IFCHR }
         // Below a root, a device node would be the host's kernel log: only a file of records is read there.
         if isCharacterDevice, !fs.isLive { return .failure(.failed(errno: ENODEV)) }
+        // A file of records (below a root) is read from its newest end; the device is read to its end, keeping
+        // the newest records. Either way, older ones dropped are noted.
+        if !isCharacterDevice, info.st_size > Self.kernelLogByteLimit {
+            guard lseek(fd, off_t(info.st_size) - off_t(Self.kernelLogByteLimit), SEEK_SET) >= 0 else { return .failure(ReadError(errno: errno)) }
+            note(ReadProblem(path: path.description, error: "\(info.st_size) bytes: only the newest \(Self.kernelLogByteLimit >> 20) MiB were read"))
+        }
         var buffer = [UInt8](repeating: 0, count: 8192)
         var text: [UInt8] = []
         var records: [String] = []
-        let recordLimit = 100_000
-        while records.count < recordLimit {
+        var dropped = 0
+        let deadline = MonotonicClock.now() + 5
+        while MonotonicClock.now() < deadline {
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
@@ -61,14 +70,25 @@ extension SystemReader {
             if isCharacterDevice {
                 let firstLine = buffer[0..<count].prefix(while: { $0 != 0x0A })
                 records.append(DisplayText.decode(firstLine))
+                if records.count > Self.kernelLogRecordLimit * 2 {
+                    dropped += records.count - Self.kernelLogRecordLimit
+                    records.removeFirst(records.count - Self.kernelLogRecordLimit)
+                }
             } else {
                 text += buffer[0..<count]
-                if text.count > 16 << 20 { break }
+                if text.count > Self.kernelLogByteLimit { break }
             }
         }
         if !isCharacterDevice {
-            records = text.split(separator: 0x0A).map { DisplayText.decode($0) }
+            var lines = text.split(separator: 0x0A, omittingEmptySubsequences: true)
+            // Read from the middle of the file, the first line is the tail of a record.
+            if info.st_size > Self.kernelLogByteLimit, !lines.isEmpty { lines.removeFirst() }
+            records = lines.map { DisplayText.decode($0) }
         }
-        return .success(records)
+        dropped += max(0, records.count - Self.kernelLogRecordLimit)
+        if dropped > 0 {
+            note(ReadProblem(path: path.description, error: "\(dropped) older records were dropped: the newest \(Self.kernelLogRecordLimit) were read"))
+        }
+        return .success(Array(records.suffix(Self.kernelLogRecordLimit)))
     }
 }

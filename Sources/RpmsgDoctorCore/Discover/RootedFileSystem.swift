@@ -72,6 +72,11 @@ public struct RootedFileSystem: Sendable {
             confinement = nil
             return
         }
+        // The tree must be a directory this user can list: otherwise nothing in it could be read, which is not
+        // "no rpmsg here".
+        let listable = real.withCString { Glibc.open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        guard listable >= 0 else { throw errno == ENOTDIR ? .failed(errno: ENOTDIR) : ReadError(errno: errno) }
+        close(listable)
         let descriptor = real.withCString { Glibc.open($0, open_path_only | O_DIRECTORY | O_CLOEXEC) }
         guard descriptor >= 0 else { throw ReadError(errno: errno) }
         let directory = RootDirectory(descriptor: descriptor)
