@@ -22,6 +22,10 @@ let package = Package(
             name: "CLibarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .executableTarget(name: "EmbeddedTextGenerator"),
         .plugin(
             name: "EmbedTexts",
@@ -30,7 +34,7 @@ let package = Package(
         ),
         .target(
             name: "RpmsgDoctorCore",
-            dependencies: ["CLibudev", "CRpmsg", "CLibarchive"],
+            dependencies: ["CLibudev", "CRpmsg", "CLibarchive", "CZlib"],
             plugins: ["EmbedTexts"]
         ),
         .executableTarget(

@@ -2,7 +2,7 @@
 # Installs the Debian packages rpmsg-doctor needs to build (and, with --tests, to run every test).
 set -euo pipefail
 
-packages=(libudev-dev libarchive-dev pkg-config)
+packages=(libudev-dev libarchive-dev zlib1g-dev pkg-config)
 pip_packages=()
 if [ "${1:-}" = "--tests" ]; then
     packages+=(udev util-linux man-db groff-base)

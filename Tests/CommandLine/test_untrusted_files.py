@@ -169,3 +169,21 @@ def test_a_huge_kernel_log_file_gives_its_newest_records(board):
     assert "(record 399999)" in document["inventory"]["kernelLog"]["lines"][-1]
     notes = [problem["error"] for problem in document["inventory"]["unreadable"] if problem["path"] == "/dev/kmsg"]
     assert any("only the newest 16 MiB" in note for note in notes)
+
+
+def test_the_kernel_configuration_is_read_from_proc_config_gz(board):
+    import gzip
+    root = board("mainline-6.1")
+    with gzip.open(os.path.join(root, "proc/config.gz"), "wt") as config:
+        config.write("CONFIG_RPMSG=y\nCONFIG_RPMSG_CHAR=m\n# CONFIG_RPMSG_CTRL is not set\nCONFIG_USB=y\n")
+    system = json.loads(doctor("scan", "--root", root, "--json").stdout)["inventory"]["system"]
+    assert system["kernelConfig"] == {"RPMSG": "y", "RPMSG_CHAR": "m", "RPMSG_CTRL": "n"}
+
+
+def test_a_corrupt_proc_config_gz_is_said_plainly(board):
+    root = board("mainline-6.1")
+    with open(os.path.join(root, "proc/config.gz"), "wb") as config:
+        config.write(b"\x1f\x8bnot really gzip")
+    inventory = json.loads(doctor("scan", "--root", root, "--json").stdout)["inventory"]
+    assert "kernelConfig" not in inventory["system"]
+    assert {"path": "/proc/config.gz", "error": "not valid gzip data"} in inventory["unreadable"]

@@ -387,3 +387,36 @@ import Testing
         #expect(finding.severity == .info && !finding.summary.contains("close to"))
     }
 }
+
+/// /proc/config.gz as evidence: what the kernel was built with decides between loading a module and rebuilding.
+@Suite struct KernelConfigTests {
+    static func withoutControl(config: [String: String]) -> Snapshot {
+        var snapshot = SnapshotBuilders.healthy()
+        snapshot.controlDevices = []
+        snapshot.endpointDevices = []
+        snapshot.drivers = [BusDriver(name: "rpmsg_ns")]
+        snapshot.system.kernelConfig = config
+        return snapshot
+    }
+
+    @Test func aControlDriverBuiltAsAModuleIsLoaded() throws {
+        let finding = try #require(Diagnosis.findings(for: Self.withoutControl(config: ["RPMSG_CTRL": "m", "RPMSG_CHAR": "m"])).first(.noControlDevices))
+        #expect(finding.evidence.contains("CONFIG_RPMSG_CTRL=m (/proc/config.gz)"))
+        #expect(finding.commands.first == "sudo modprobe rpmsg_ctrl")
+    }
+
+    @Test func aControlDriverNotBuiltNeedsAnotherKernel() throws {
+        let finding = try #require(Diagnosis.findings(for: Self.withoutControl(config: ["RPMSG_CHAR": "m", "RPMSG_CTRL": "n"])).first(.noControlDevices))
+        #expect(finding.evidence.contains("CONFIG_RPMSG_CTRL is not set (/proc/config.gz)"))
+        #expect(finding.fix.hasPrefix("This kernel was built without CONFIG_RPMSG_CTRL"))
+        #expect(!finding.commands.contains { $0.contains("modprobe") })
+    }
+
+    @Test func withoutTheConfigurationTheModulesAreTried() throws {
+        let finding = try #require(Diagnosis.findings(for: Self.withoutControl(config: [:])).first(.noControlDevices))
+        #expect(finding.fix.hasPrefix("This kernel was built without CONFIG_RPMSG_CTRL and CONFIG_RPMSG_CHAR"), "an empty configuration lists neither")
+        var unknown = Self.withoutControl(config: [:])
+        unknown.system.kernelConfig = nil
+        #expect(try #require(Diagnosis.findings(for: unknown).first(.noControlDevices)).commands.first == "sudo modprobe rpmsg_ctrl")
+    }
+}

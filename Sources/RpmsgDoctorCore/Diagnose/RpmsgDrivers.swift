@@ -5,6 +5,15 @@ struct RpmsgDriverID {
     let driver: String
     /// The module to load (`modprobe`), which /proc/modules lists when loaded.
     let module: String
+    /// The kernel option that builds it, without CONFIG_.
+    var configOption: String {
+        switch module {
+        case "rpmsg_char": "RPMSG_CHAR"
+        case "rpmsg_tty": "RPMSG_TTY"
+        case "rpmsg_client_sample": "SAMPLE_RPMSG_CLIENT"
+        default: "IMX_RPMSG_TTY"
+        }
+    }
     /// The channel name in the driver's id table.
     let name: String
     /// The mainline releases whose driver binds this name: from `since`, before `until`.

@@ -6,8 +6,46 @@ extension SystemReader {
             loadedModules: loadedModules(),
             rpmsgBusPresent: presence(SysPath("/sys/bus/rpmsg")),
             rpmsgClassPresent: presence(SysPath("/sys/class/rpmsg")),
-            container: containerHints()
+            container: containerHints(),
+            kernelConfig: kernelConfig()
         )
+    }
+
+    /// The options about rpmsg of /proc/config.gz. Its absence is common (CONFIG_IKCONFIG_PROC off) and not noted.
+    private func kernelConfig() -> [String: String]? {
+        let path = SysPath("/proc/config.gz")
+        let compressed: [UInt8]
+        switch fs.read(path, limit: 4 << 20) {
+        case .success(let bytes): compressed = bytes
+        case .failure(.missing): return nil
+        case .failure(let error):
+            note(path, error)
+            return nil
+        }
+        let text: [UInt8]
+        do {
+            text = try Gzip.inflate(compressed, limit: 16 << 20)
+        } catch {
+            note(ReadProblem(path: path.description, error: error.description))
+            return nil
+        }
+        var options: [String: String] = [:]
+        for line in text.split(separator: 0x0A) {
+            let line = String(decoding: line, as: UTF8.self)
+            if line.hasPrefix("# CONFIG_"), line.hasSuffix(" is not set") {
+                let name = String(line.dropFirst("# CONFIG_".count).dropLast(" is not set".count))
+                if Self.isRpmsgOption(name) { options[name] = "n" }
+            } else if line.hasPrefix("CONFIG_"), let equals = line.firstIndex(of: "=") {
+                let name = String(line[line.index(line.startIndex, offsetBy: "CONFIG_".count)..<equals])
+                if Self.isRpmsgOption(name) { options[name] = String(line[line.index(after: equals)...]) }
+            }
+        }
+        return options
+    }
+
+    static func isRpmsgOption(_ name: String) -> Bool {
+        ["RPMSG", "REMOTEPROC", "VIRTIO", "MAILBOX", "IMX_", "STM32_", "TI_K3", "ZYNQMP_R5"].contains { name.hasPrefix($0) }
+            || name.contains("RPMSG") || name.contains("RPROC")
     }
 
     /// The "Character devices:" section of /proc/devices, rpmsg regions only.

@@ -121,6 +121,19 @@ extension Remedy {
         case rpmsgChar(registered: Bool)
         /// 5.18 and later: rpmsg_ctrl and rpmsg_char.
         case rpmsgCtrl
+
+        /// The kernel options this way needs, without CONFIG_.
+        var options: [String] {
+            switch self {
+            case .driverOverride, .rpmsgChar: ["RPMSG_CHAR"]
+            case .rpmsgCtrl: ["RPMSG_CTRL", "RPMSG_CHAR"]
+            }
+        }
+    }
+
+    static func rebuildKernel(with options: [String]) -> Remedy {
+        Remedy("This kernel was built without \(options.map { "CONFIG_" + $0 }.joined(separator: " and ")): no module can be loaded. Build the kernel (or the vendor's) with \(options.map { "CONFIG_\($0)=m" }.joined(separator: ", ")), or y.",
+               commands: [ShellCommand("zcat", "/proc/config.gz").pipe("grep", "-E", options.map { "CONFIG_" + $0 }.joined(separator: "|"))])
     }
 
     static func getControlDevice(_ generation: ControlGeneration) -> Remedy {

@@ -8,8 +8,9 @@ struct NoRpmsgBusRule: DiagnosisRule {
         let system = context.snapshot.system
         return [Finding(
             .noRpmsgBus, "This kernel has no rpmsg bus: /sys/bus/rpmsg does not exist",
-            evidence: ["kernel \(system.kernelRelease ?? "unknown")", "/sys/bus/rpmsg: missing", "/sys/class/rpmsg: \(system.rpmsgClassPresent == true ? "present" : "missing")"],
-            remedy: .enableRpmsgBus
+            evidence: ["kernel \(system.kernelRelease ?? "unknown")", "/sys/bus/rpmsg: missing", "/sys/class/rpmsg: \(system.rpmsgClassPresent == true ? "present" : "missing")"]
+                + context.configEvidence(["RPMSG_VIRTIO", "RPMSG", "REMOTEPROC"]),
+            remedy: context.optionsNotBuilt(["RPMSG_VIRTIO"]).map { .rebuildKernel(with: $0) } ?? .enableRpmsgBus
         )]
     }
 }
@@ -43,7 +44,8 @@ struct NoControlRule: DiagnosisRule {
         return [Finding(
             .noControlDevices, severity: otherWays.isEmpty ? .error : .warning,
             "No control device for \(virtios.map(\.name).joined(separator: ", ")): /dev/rpmsg_ctrl* cannot reach \(virtios.count == 1 ? "it" : "them")",
-            evidence: evidence, remedy: .getControlDevice(generation)
+            evidence: evidence + context.configEvidence(generation.options),
+            remedy: context.optionsNotBuilt(generation.options).map { .rebuildKernel(with: $0) } ?? .getControlDevice(generation)
         )]
     }
 }
@@ -93,7 +95,8 @@ struct ChannelWithoutDriverRule: DiagnosisRule {
                 return Finding(
                     .channelWithoutDriver, severity: .warning,
                     "Channel \(channel.label) has no driver: \(exact.driver), which binds it, is not loaded (module \(exact.module))",
-                    evidence: evidence, remedy: .loadModule(exact.module)
+                    evidence: evidence + context.configEvidence([exact.configOption]),
+                    remedy: context.optionsNotBuilt([exact.configOption]).map { .rebuildKernel(with: $0) } ?? .loadModule(exact.module)
                 )
             }
             return Finding(
@@ -122,5 +125,23 @@ struct ChannelWithoutDriverRule: DiagnosisRule {
                 : "Channel \(channel.label) has no driver bound: reach it through \(index.controlList(on: channel.virtio))",
             evidence: evidence, remedy: .ownEndpoint
         )
+    }
+}
+
+extension DiagnosisContext {
+    /// "CONFIG_RPMSG_CTRL=m (/proc/config.gz)" for each option the running kernel's configuration names.
+    func configEvidence(_ options: [String]) -> [String] {
+        guard let config = snapshot.system.kernelConfig else { return [] }
+        return options.map { option in
+            config[option].map { $0 == "n" ? "CONFIG_\(option) is not set (/proc/config.gz)" : "CONFIG_\(option)=\($0) (/proc/config.gz)" }
+                ?? "CONFIG_\(option) is not in /proc/config.gz (this kernel does not have it)"
+        }
+    }
+
+    /// The options the running kernel was built without, when its configuration says so.
+    func optionsNotBuilt(_ options: [String]) -> [String]? {
+        guard let config = snapshot.system.kernelConfig else { return nil }
+        let missing = options.filter { (config[$0] ?? "n") == "n" }
+        return missing.isEmpty ? nil : missing
     }
 }
