@@ -10,22 +10,25 @@ struct ProbeCommand: ParsableCommand {
         time, waits up to --timeout for each answer, and checks them. With --expect echo each message carries a
         sequence number and a CRC-32, so loss, late answers, duplicates, truncation and corruption are counted.
         When no answer comes at all, it sends up to 300 small messages more to tell a remote that is silent from one
-        that stopped consuming.
+        that stopped consuming. Through an rpmsg tty (--device /dev/ttyRPMSGn, or --service for a channel bound to
+        rpmsg_tty or imx_rpmsg_tty) it sets raw mode and restores the tty's settings on every way out; when an
+        endpoint gets no answer, it tries the same channel's tty to tell a dead remote from a bad endpoint (RD510).
 
         Examples:
           rpmsg-doctor probe --service rpmsg-openamp-demo-channel
           rpmsg-doctor probe --ctrl /dev/rpmsg_ctrl0 --dst 0x1e --src 0x2 --name rpmsg-openamp-demo-channel
           rpmsg-doctor probe --device /dev/rpmsg0 --count 1000 --size 496
+          rpmsg-doctor probe --device /dev/ttyRPMSG30
           rpmsg-doctor probe --service my-service --expect reply --payload 'status?'
 
         Exit codes: 0 every step passed, 1 a step failed, 2 the system could not be read, 64 usage error,
-        130 or 143 interrupted by SIGINT or SIGTERM (after cleaning up).
+        130, 143 or 129 interrupted by SIGINT, SIGTERM or SIGHUP (after cleaning up).
         """
     )
 
     @OptionGroup var endpoint: EndpointArguments
 
-    @Option(help: ArgumentHelp("An existing endpoint device, e.g. one rpmsg-raw made.", valueName: "DEVICE"))
+    @Option(help: ArgumentHelp("An existing endpoint device (e.g. one rpmsg-raw made) or an rpmsg tty (/dev/ttyRPMSGn).", valueName: "DEVICE"))
     var device: String?
 
     @Option(help: "How many messages to send.")

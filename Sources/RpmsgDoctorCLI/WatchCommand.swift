@@ -23,7 +23,7 @@ struct WatchCommand: ParsableCommand {
           rpmsg-doctor watch
           rpmsg-doctor watch --json --timeout 3600 > rpmsg-events.jsonl
 
-        Exit codes: 0 stopped by SIGINT, SIGTERM, --count or --timeout; 2 the events or the system could not be read;
+        Exit codes: 0 stopped by SIGINT, SIGTERM, SIGHUP, --count or --timeout; 2 the events or the system could not be read;
         64 usage error.
         """
     )
