@@ -1,3 +1,4 @@
+import CRpmsg
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,17 +12,54 @@ public struct FileWriteError: Error, Equatable, CustomStringConvertible {
 
 /// Replaces a regular file in one step, so that a reader (udev watching rules.d, a script polling a snapshot) sees
 /// the old content or the new, never a part. It never replaces anything but a regular file: writing "through" a
-/// device, a FIFO or a symbolic link as root would clobber what the path points at.
+/// device, a FIFO or a symbolic link as root would clobber what the path points at. Everything happens relative to
+/// a descriptor of the directory, so a directory of a system image is written inside that image.
 enum AtomicFile {
-    static func write(_ text: String, to path: String, mode: mode_t = 0o644, creatingDirectory: Bool = false) throws(FileWriteError) {
-        try refuseNonRegular(path)
-        let directory = Self.directory(of: path)
-        if creatingDirectory { try createDirectories(directory, for: path) }
+    /// Writes `path`, a path of the host (relative ones from the current directory).
+    static func write(_ text: String, to path: String, mode: mode_t = 0o644) throws(FileWriteError) {
+        let directory = open(Self.directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else { throw failure(path, errno) }
+        defer { close(directory) }
+        try write(text, into: directory, named: lastComponent(of: path), shownAs: path, mode: mode)
+    }
+
+    /// Writes `directory/name` of the system below `fs`'s root, making missing directories inside it.
+    static func write(_ text: String, into directory: SysPath, named name: String, below fs: RootedFileSystem,
+                      shownAs shown: String, mode: mode_t = 0o644) throws(FileWriteError) {
+        var parent = SysPath("/")
+        for component in directory.components {
+            let next = parent.appending(component)
+            let fd = fs.open(next, "", open_path_only | O_DIRECTORY)
+            if fd >= 0 {
+                close(fd)
+            } else {
+                guard errno == ENOENT else { throw failure(shown, errno) }
+                let parentFD = fs.open(parent, "", open_path_only | O_DIRECTORY)
+                guard parentFD >= 0 else { throw failure(shown, errno) }
+                let made = SysPath(bytes: component).withCString { mkdirat(parentFD, $0, 0o755) }
+                let code = errno
+                close(parentFD)
+                if made != 0, code != EEXIST { throw failure(shown, code) }
+            }
+            parent = next
+        }
+        let fd = fs.open(directory, "", O_RDONLY | O_DIRECTORY)
+        guard fd >= 0 else { throw failure(shown, errno) }
+        defer { close(fd) }
+        try write(text, into: fd, named: name, shownAs: shown, mode: mode)
+    }
+
+    private static func write(_ text: String, into directory: Int32, named name: String, shownAs shown: String, mode: mode_t) throws(FileWriteError) {
+        try refuseNonRegular(name, in: directory, shownAs: shown)
         // A name not ending in .rules or .json: udev and globs skip the file while it is being written.
-        var template = Array((directory + "/." + Self.lastComponent(of: path) + ".XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw failure(path, errno) }
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        var temporary = ""
+        var fd: Int32 = -1
+        for attempt in 0..<100 where fd < 0 {
+            temporary = ".\(name).\(getpid()).\(attempt)"
+            fd = openat(directory, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+            if fd < 0, errno != EEXIST { throw failure(shown, errno) }
+        }
+        guard fd >= 0 else { throw failure(shown, EEXIST) }
         let bytes = Array(text.utf8)
         var written = 0
         var failedWith: Int32?
@@ -35,18 +73,18 @@ enum AtomicFile {
         }
         if failedWith == nil, fchmod(fd, mode) != 0 || fsync(fd) != 0 { failedWith = errno }
         if close(fd) != 0, failedWith == nil { failedWith = errno }
-        if failedWith == nil, rename(temporary, path) != 0 { failedWith = errno }
+        if failedWith == nil, renameat(directory, temporary, directory, name) != 0 { failedWith = errno }
         if let failedWith {
-            unlink(temporary)
-            throw failure(path, failedWith)
+            unlinkat(directory, temporary, 0)
+            throw failure(shown, failedWith)
         }
     }
 
-    private static func refuseNonRegular(_ path: String) throws(FileWriteError) {
+    private static func refuseNonRegular(_ name: String, in directory: Int32, shownAs shown: String) throws(FileWriteError) {
         var info = stat()
-        guard lstat(path, &info) == 0 else {
+        guard fstatat(directory, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
             if errno == ENOENT { return }
-            throw failure(path, errno)
+            throw failure(shown, errno)
         }
         let kind: String
         switch info.st_mode & S_IFMT {
@@ -59,15 +97,7 @@ enum AtomicFile {
         case S_IFDIR: kind = "a directory"
         default: kind = "not a regular file"
         }
-        throw FileWriteError(path: path, reason: "it is \(kind), and only a regular file is replaced (name a new or regular file, or - for standard output)")
-    }
-
-    private static func createDirectories(_ directory: String, for path: String) throws(FileWriteError) {
-        var prefix = directory.hasPrefix("/") ? "" : "."
-        for component in directory.split(separator: "/") {
-            prefix += "/" + component
-            if mkdir(prefix, 0o755) != 0, errno != EEXIST { throw failure(path, errno) }
-        }
+        throw FileWriteError(path: shown, reason: "it is \(kind), and only a regular file is replaced (name a new or regular file, or - for standard output)")
     }
 
     static func directory(of path: String) -> String {

@@ -71,9 +71,9 @@ public struct UdevRuleInstallation {
     /// What `--install` would do, changing nothing.
     public func dryRun() -> String {
         var lines = ["Dry run: nothing is written and nothing runs."]
-        lines.append("Would write \(targetPath) (\(rules.utf8.count) bytes, mode 0644) through a temporary file in the same directory.")
+        lines.append("Would write \(TerminalSafe.text(targetPath)) (\(rules.utf8.count) bytes, mode 0644) through a temporary file in the same directory.")
         lines += udevadmCommands.map { "Would run: " + ShellCommand($0).printed }
-        if root != "/" { lines.append("Would run nothing: udev reads the file when the system below \(root) boots.") }
+        if root != "/" { lines.append("Would run nothing: udev reads the file when the system below \(TerminalSafe.text(root)) boots.") }
         lines += problems.map { "--install would stop here: \($0)" }
         lines += ["", "Still to do afterwards:"] + remainingSteps(unrun: []).map { "  " + $0 }
         lines += ["", "The file:", rules]
@@ -83,13 +83,20 @@ public struct UdevRuleInstallation {
     public func perform(runner: CommandRunning) throws(InstallError) -> InstallReport {
         let problems = problems
         guard problems.isEmpty else { throw .blocked(problems) }
-        do {
-            try AtomicFile.write(rules, to: targetPath, creatingDirectory: true)
+        do throws(FileWriteError) {
+            let fs: RootedFileSystem
+            do {
+                fs = try RootedFileSystem(root: root)
+            } catch {
+                throw FileWriteError(path: targetPath, reason: "cannot open \(root): \(error)")
+            }
+            let target = SysPath(RpmsgUdevRules.installPath)
+            try AtomicFile.write(rules, into: target.parent, named: AtomicFile.lastComponent(of: RpmsgUdevRules.installPath), below: fs, shownAs: targetPath)
         } catch {
             throw .writeFailed(error)
         }
-        var lines = ["Wrote \(targetPath)."]
-        if root != "/" { lines.append("udev reads it when the system below \(root) boots.") }
+        var lines = ["Wrote \(TerminalSafe.text(targetPath))."]
+        if root != "/" { lines.append("udev reads it when the system below \(TerminalSafe.text(root)) boots.") }
         let sequence = context.udevadm.map { UdevadmSequence.run(udevadmCommands, udevadm: $0, runner: runner) } ?? UdevadmSequence()
         lines += sequence.lines
         lines += ["", "Still to do:"] + remainingSteps(unrun: sequence.pending).map { "  " + $0 }
