@@ -90,10 +90,20 @@ public struct RootedFileSystem: Sendable {
     /// - Returns: the descriptor, or -1 with errno set.
     func open(_ path: SysPath, _ name: String = "", _ flags: Int32) -> Int32 {
         guard let confinement else { return withHostCString(path, name) { Glibc.open($0, flags | O_CLOEXEC) } }
-        return SysPath.withCString([UInt8(ascii: ".")], path.bytes, name) {
-            open_in_root(confinement.descriptor, $0, UInt64(flags | O_CLOEXEC))
+        return SysPath.withCString([UInt8(ascii: ".")], path.bytes, name) { relative in
+            // openat2 fails with EAGAIN when a rename anywhere on the system raced with its resolving "..", which
+            // sysfs links are full of: it cannot then vouch for the root, and asks to be called again.
+            for _ in 0..<Self.renameRaceRetries {
+                let fd = open_in_root(confinement.descriptor, relative, UInt64(flags | O_CLOEXEC))
+                if fd >= 0 || errno != EAGAIN { return fd }
+            }
+            return open_in_root(confinement.descriptor, relative, UInt64(flags | O_CLOEXEC))
         }
     }
+
+    /// How many times an open below the root is tried again after a rename raced with it, before giving up.
+    static let renameRaceRetries = 64
+
 
     public var isLive: Bool { hostPrefix.isEmpty }
 
