@@ -2,15 +2,15 @@
 import Glibc
 #endif
 
-/// Resolves links below the root as realpath(3) does (one component at a time, each checked with readlink(2)),
+/// Resolves links of the live system as realpath(3) does (one component at a time, each checked with readlink(2)),
 /// but remembers every path it has found to be real, so that resolving many links into the same directories
 /// costs one readlink(2) for the link and one for each component its target adds: a sysfs class or bus link
 /// costs two instead of one per component of its target (about 17 for a channel of a remoteproc virtio device).
+/// (Below a root the kernel resolves each path whole, inside the root: see `RootedFileSystem.resolve`.)
 ///
-/// It only ever walks down from the root with relative targets. Whatever it does not handle itself, it leaves to
-/// `RootedFileSystem.resolve` (realpath(3) and the containment check), so results and errors are the same:
-/// an absolute target, ".." above the root, more than 40 links in one path, any failed readlink(2).
-/// Meant for one scan: what it remembers is not checked again.
+/// It only ever walks down from "/" with relative targets. Whatever it does not handle itself, it leaves to
+/// `RootedFileSystem.resolve`, so results and errors are the same: an absolute target, ".." above "/", more than
+/// 40 links in one path, any failed readlink(2). Meant for one scan: what it remembers is not checked again.
 struct LinkResolver {
     /// Paths below the root known to exist with no link in any component (so every prefix of one is known too).
     private var realPaths = PathSet()

@@ -104,7 +104,6 @@ public struct RootedFileSystem: Sendable {
     /// How many times an open below the root is tried again after a rename raced with it, before giving up.
     static let renameRaceRetries = 64
 
-
     public var isLive: Bool { hostPrefix.isEmpty }
 
     public func hostPath(_ path: SysPath) -> SysPath { SysPath(bytes: hostPrefix + path.bytes) }
@@ -327,12 +326,11 @@ public struct RootedFileSystem: Sendable {
         let fd = open(path, name, open_path_only | O_NOFOLLOW)
         guard fd >= 0 else { return .failed(errno) }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return .failed(errno) }
-        guard info.st_mode & S_IFMT == S_IFLNK else { return .notALink }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(PATH_MAX)) { buffer in
+            // With an empty path readlinkat reads the link the descriptor stands for, and fails with ENOENT on
+            // anything else (the descriptor exists, so ENOENT says no more than that).
             let count = readlinkat(fd, "", buffer.baseAddress!, buffer.count)
-            guard count >= 0 else { return .failed(errno) }
+            guard count >= 0 else { return errno == ENOENT ? .notALink : .failed(errno) }
             guard count < buffer.count else { return .failed(ENAMETOOLONG) }
             return .link(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[..<count]).map { $0 })
         }

@@ -71,8 +71,10 @@ final class SystemReader {
         }
     }
 
+    /// The path with every link resolved. Below a root the kernel resolves it whole, inside the root, in one
+    /// openat2 (`RootedFileSystem.resolve`); on the live system `LinkResolver` does it with what it already knows.
     func resolve(_ path: SysPath) -> SysPath? {
-        switch links.resolve(path, in: fs) {
+        switch fs.isLive ? links.resolve(path, in: fs) : fs.resolve(path) {
         case .success(let resolved): return resolved
         case .failure(let error):
             note(path, error)
