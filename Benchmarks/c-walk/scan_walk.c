@@ -3,18 +3,20 @@
  *
  * The lower bound the scan is measured against (Benchmarks/scan_vs_c.py). It makes the same
  * system calls on the same paths in the same order as the scan does (checked with strace on the
- * benchmark boards): it lists the same directories, resolves the same links, opens, checks and
+ * fixture boards): it lists the same directories, resolves the same links, opens, checks and
  * reads the same attributes, stats the same /dev nodes and reads the same /proc and /etc files,
  * with the same care the scan needs below a root it cannot trust:
  *
- *   - Links are resolved as realpath(3) resolves them, one component at a time with readlink(2),
- *     remembering every path already found to be real. A class or bus link then costs two
- *     readlinks: the link, and the one new component its target ends in (the device directory).
- *     A link that leaves the root (absolute target, ".." above it) is given up.
- *   - Attributes are opened with O_RDONLY|O_NONBLOCK|O_NOFOLLOW|O_CLOEXEC and checked with
- *     fstat(2): only regular files are read. The first read asks for 4097 bytes; less than a page
- *     from a file that has a size (every sysfs attribute, every small file) is all there is. A
- *     file without a size (those in /proc) is read to its end.
+ *   - Every path is opened with openat2(2) below a descriptor of DIR with RESOLVE_IN_ROOT (and
+ *     RESOLVE_NO_MAGICLINKS): absolute links, ".." and links out of the tree resolve inside it.
+ *   - A link is resolved by opening it (O_PATH, the kernel follows it inside the root) and reading
+ *     where the descriptor ended up from /proc/self/fd; a link's own target is read with
+ *     readlinkat(2) on an O_PATH|O_NOFOLLOW descriptor of it; a node is checked with fstat(2) on
+ *     an O_PATH descriptor.
+ *   - Attributes are opened with O_RDONLY|O_NONBLOCK|O_NOFOLLOW and checked with fstat(2): only
+ *     regular files are read. The first read asks for 4097 bytes; less than a page from a file
+ *     that has a size (every sysfs attribute, every small file) is all there is. A file without
+ *     a size (those in /proc) is read to its end.
  *
  * It keeps nothing of what it reads but a few counters and prints one line: no snapshot, no
  * diagnosis, no text for people. What the scan takes beyond it is the price of those.
@@ -25,11 +27,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -47,176 +51,40 @@ static struct counters counted;
 
 /* ---- paths below the root ---- */
 
-/* host path of a path of the system below root, into a static buffer */
-static const char *host(const char *path) {
-    static char buffer[2 * PATH_CAP];
-    memcpy(buffer, root, root_length);
-    strcpy(buffer + root_length, path);
-    return buffer;
+static int root_fd;
+
+/* openat2 below the root, as the scan opens every path there: "." then the system's path */
+static int open_in_root(const char *path, int flags) {
+    char relative[PATH_CAP + 1] = ".";
+    strncat(relative, path, PATH_CAP - 1);
+    struct open_how how = {.flags = (unsigned long long)(flags | O_CLOEXEC), .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+    /* EAGAIN: a rename somewhere raced with resolving ".."; the kernel asks to be called again */
+    int fd, attempts = 0;
+    while ((fd = (int)syscall(SYS_openat2, root_fd, relative, &how, sizeof how)) < 0 && errno == EAGAIN && attempts++ < 64) {}
+    return fd;
 }
 
-/* ---- a set of paths known to be real (no link in any component), by their path below root ---- */
-
-struct known_path {
-    char *path;
-    size_t length;
-};
-static struct known_path *known;
-static size_t known_capacity = 1 << 16, known_count;
-
-/* paths in one directory differ at their ends: hash the length and the last 32 bytes */
-static uint64_t hash(const char *s, size_t n) {
-    uint64_t h = 1469598103934665603ULL ^ n;
-    for (size_t i = n > 32 ? n - 32 : 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h;
-}
-
-static int is_known(const char *path, size_t n) {
-    for (size_t i = hash(path, n) & (known_capacity - 1);; i = (i + 1) & (known_capacity - 1)) {
-        if (!known[i].path) return 0;
-        if (known[i].length == n && memcmp(known[i].path, path, n) == 0) return 1;
-    }
-}
-
-static void remember(const char *path, size_t n) {
-    if (known_count * 2 >= known_capacity) return; /* full enough: stop caching */
-    size_t i = hash(path, n) & (known_capacity - 1);
-    while (known[i].path) {
-        if (known[i].length == n && memcmp(known[i].path, path, n) == 0) return;
-        i = (i + 1) & (known_capacity - 1);
-    }
-    known[i].path = strndup(path, n);
-    known[i].length = n;
-    known_count++;
-}
-
-/*
- * Resolves a path of the system below root as realpath(3) would, with readlink(2) on each
- * component not already known to be real. Returns 0 and the resolved path in `out`, or an errno.
- */
-static int walk(const char *path, char *out) {
-    char pending[PATH_CAP]; /* components still to walk, in order */
-    char current[PATH_CAP] = "";
-    size_t current_length = 0;
-    int hops = 0;
-    if (strlen(path) >= sizeof pending) return ENAMETOOLONG;
-    strcpy(pending, path);
-    char *rest = pending;
-    while (*rest) {
-        while (*rest == '/') rest++;
-        if (!*rest) break;
-        char *end = strchr(rest, '/');
-        size_t length = end ? (size_t)(end - rest) : strlen(rest);
-        if (length == 1 && rest[0] == '.') { rest += length; continue; }
-        if (length == 2 && rest[0] == '.' && rest[1] == '.') {
-            if (current_length == 0) return EXDEV; /* above the root: the scan gives up on it */
-            while (current_length > 0 && current[current_length - 1] != '/') current_length--;
-            current_length = current_length > 0 ? current_length - 1 : 0;
-            current[current_length] = 0;
-            rest += length;
-            continue;
-        }
-        if (current_length + 1 + length >= PATH_CAP) return ENAMETOOLONG;
-        current[current_length] = '/';
-        memcpy(current + current_length + 1, rest, length);
-        size_t candidate_length = current_length + 1 + length;
-        current[candidate_length] = 0;
-        rest += length;
-        if (is_known(current, candidate_length)) { current_length = candidate_length; continue; }
-        char target[PATH_CAP];
-        ssize_t count = readlink(host(current), target, sizeof target - 1);
-        if (count < 0) {
-            if (errno != EINVAL) return errno;
-            remember(current, candidate_length);
-            current_length = candidate_length;
-            continue;
-        }
-        if (++hops > 40) return ELOOP;
-        if (target[0] == '/') return EXDEV; /* absolute: points out of the root */
-        target[count] = 0;
-        current[current_length] = 0; /* back to the link's directory, then walk target + rest */
-        char joined[PATH_CAP];
-        size_t rest_length = strlen(rest);
-        if ((size_t)count + 1 + rest_length >= sizeof joined) return ENAMETOOLONG;
-        memcpy(joined, target, (size_t)count);
-        joined[count] = '/';
-        memcpy(joined + count + 1, rest, rest_length + 1);
-        strcpy(pending, joined);
-        rest = pending;
-    }
-    if (current_length == 0) strcpy(current, "/");
-    strcpy(out, current);
-    return 0;
-}
-
-/* the real path of the directory links were last found in, and that directory as named */
-static char link_directory[PATH_CAP], real_link_directory[PATH_CAP];
-
-/*
- * The common case: a link whose target goes up ("../") from its (real) directory, then down into a
- * directory already known to be real, to one more component. Else the walk above.
- */
+/* The path with every link resolved inside the root: where an O_PATH descriptor of it ended up. */
 static int resolve(const char *path, char *out) {
-    const char *slash = strrchr(path, '/');
-    if (!slash || !slash[1] || !strcmp(slash + 1, ".") || !strcmp(slash + 1, "..")) return walk(path, out);
-    size_t directory_length = (size_t)(slash - path);
-    if (directory_length >= PATH_CAP) return ENAMETOOLONG;
-    if (strlen(link_directory) != directory_length || memcmp(link_directory, path, directory_length) != 0) {
-        memcpy(link_directory, path, directory_length);
-        link_directory[directory_length] = 0;
-        int error = walk(directory_length ? link_directory : "/", real_link_directory);
-        if (error) {
-            link_directory[0] = 0;
-            return error;
-        }
-        if (!strcmp(real_link_directory, "/")) real_link_directory[0] = 0;
-    }
-    char candidate[PATH_CAP], target[PATH_CAP];
-    size_t length = strlen(real_link_directory), name_length = strlen(slash + 1);
-    if (length + 1 + name_length >= PATH_CAP) return ENAMETOOLONG;
-    memcpy(candidate, real_link_directory, length);
-    candidate[length] = '/';
-    memcpy(candidate + length + 1, slash + 1, name_length + 1);
-    ssize_t count = readlink(host(candidate), target, sizeof target - 1);
-    if (count < 0) {
-        if (errno != EINVAL) return errno;
-        strcpy(out, candidate);
-        return 0;
-    }
+    int fd = open_in_root(path, O_PATH);
+    if (fd < 0) return errno;
+    char proc[64], target[PATH_CAP];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    ssize_t count = readlink(proc, target, sizeof target - 1);
+    int error = count < 0 ? errno : 0;
+    close(fd);
+    if (error) return error;
     target[count] = 0;
-    /* the target is relative to the link's directory: go up from there */
-    const char *rest = target;
-    strcpy(candidate, real_link_directory);
-    while (!strncmp(rest, "../", 3)) {
-        char *up = strrchr(candidate, '/');
-        if (!up) return walk(path, out); /* above the root */
-        *up = 0;
-        rest += 3;
-    }
-    length = strlen(candidate);
-    const char *last = strrchr(rest, '/');
-    if (rest[0] == '/' || !strncmp(rest, "./", 2) || strstr(rest, "//") || strstr(rest, "/./") || strstr(rest, "/../")
-        || !last || !last[1] || !strcmp(last, "/.") || !strcmp(last, "/.."))
-        return walk(path, out);
-    size_t rest_length = strlen(rest);
-    if (length + 1 + rest_length >= PATH_CAP) return ENAMETOOLONG;
-    candidate[length] = '/';
-    memcpy(candidate + length + 1, rest, rest_length + 1);
-    size_t total = length + 1 + rest_length, parent = total - strlen(last);
-    if (!is_known(candidate, parent)) return walk(candidate, out); /* a directory not seen yet */
-    if (!is_known(candidate, total)) {
-        if (readlink(host(candidate), target, sizeof target - 1) >= 0 || errno != EINVAL) return walk(path, out);
-        remember(candidate, total);
-    }
-    strcpy(out, candidate);
+    if (strncmp(target, root, root_length) != 0 || (target[root_length] && target[root_length] != '/')) return ENOENT;
+    strcpy(out, target[root_length] ? target + root_length : "/");
     return 0;
 }
 
 /* ---- reading ---- */
 
-/* An attribute: opened without following a final link, read only when it is a regular file. */
-static ssize_t attribute(const char *path, char *buffer) {
-    int fd = open(host(path), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+/* A file of at most `limit` bytes, read only when it is a regular file. */
+static ssize_t read_file(const char *path, char *buffer, long limit) {
+    int fd = open_in_root(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW);
     if (fd < 0) return -1;
     struct stat info;
     ssize_t total = 0;
@@ -226,8 +94,9 @@ static ssize_t attribute(const char *path, char *buffer) {
         total = count > 0 ? count : 0;
         /* a page is the most sysfs gives per read: anything shorter is all there is */
         if (count > 0 && (total >= 4096 || info.st_size == 0)) {
-            static char rest[FILE_LIMIT];
-            while (total < FILE_LIMIT && (count = read(fd, rest, FILE_LIMIT - total)) > 0) total += count;
+            static char rest[ATTRIBUTE_BUFFER];
+            while (total < limit && (count = read(fd, rest, (size_t)(limit - total < ATTRIBUTE_BUFFER ? limit - total : ATTRIBUTE_BUFFER))) > 0)
+                total += count;
         }
     }
     close(fd);
@@ -236,10 +105,16 @@ static ssize_t attribute(const char *path, char *buffer) {
     return total < ATTRIBUTE_BUFFER ? total : ATTRIBUTE_BUFFER - 1;
 }
 
+/* An attribute (or any small file): at most 64 KiB. */
+static ssize_t attribute(const char *path, char *buffer) { return read_file(path, buffer, FILE_LIMIT); }
+
 /* the last component of a link's target ("virtio_rpmsg_bus" for .../drivers/virtio_rpmsg_bus), or "" */
 static const char *link_target(const char *path) {
     static char target[PATH_CAP];
-    ssize_t count = readlink(host(path), target, sizeof target - 1);
+    int fd = open_in_root(path, O_PATH | O_NOFOLLOW);
+    if (fd < 0) return "";
+    ssize_t count = readlinkat(fd, "", target, sizeof target - 1);
+    close(fd);
     if (count < 0) return "";
     counted.links++;
     target[count] = 0;
@@ -247,17 +122,27 @@ static const char *link_target(const char *path) {
     return slash ? slash + 1 : target;
 }
 
-static void node(const char *path, int follow) {
+static int node(const char *path, int follow) {
+    int fd = open_in_root(path, O_PATH | (follow ? 0 : O_NOFOLLOW));
+    if (fd < 0) return -1;
     struct stat info;
-    if ((follow ? stat(host(path), &info) : lstat(host(path), &info)) == 0) counted.nodes++;
+    int result = fstat(fd, &info);
+    close(fd);
+    if (result == 0) counted.nodes++;
+    return result == 0 ? (int)(info.st_mode & S_IFMT) : -1;
 }
 
 /* Entry names of a directory, sorted, as a NULL-terminated array the caller frees. */
 static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 static char **list(const char *path) {
-    DIR *dir = opendir(host(path));
-    if (!dir) return NULL;
+    int fd = open_in_root(path, O_RDONLY | O_DIRECTORY);
+    if (fd < 0) return NULL;
+    DIR *dir = fdopendir(fd);
+    if (!dir) {
+        close(fd);
+        return NULL;
+    }
     size_t count = 0, capacity = 64;
     char **names = malloc(capacity * sizeof *names);
     struct dirent *entry;
@@ -382,15 +267,16 @@ static void system_context(void) {
     attribute("/proc/modules", buffer);
     node("/sys/bus/rpmsg", 1);
     node("/sys/class/rpmsg", 1);
-    access(host("/.dockerenv"), F_OK);
-    access(host("/run/.containerenv"), F_OK);
+    node("/.dockerenv", 1);
+    node("/run/.containerenv", 1);
     attribute("/proc/1/cgroup", buffer);
     attribute("/proc/1/environ", buffer);
+    read_file("/proc/config.gz", buffer, 4 << 20); /* the kernel's configuration, compressed */
     gid_t groups[256];
-    (void)geteuid();
-    (void)getegid();
     int count = getgroups(0, NULL);
     if (count > 0 && count <= 256) (void)getgroups(count, groups);
+    (void)geteuid();
+    (void)getegid();
 }
 
 static void remote_processors(void) {
@@ -452,7 +338,7 @@ static void bus_drivers(void) {
 static void udev_rules(void) {
     static const char *const directories[] = {"/etc/udev/rules.d", "/run/udev/rules.d", "/lib/udev/rules.d", "/usr/lib/udev/rules.d"};
     char path[PATH_CAP], buffer[ATTRIBUTE_BUFFER];
-    access(host("/run/udev/control"), F_OK);
+    node("/run/udev/control", 1);
     for (int i = 0; i < 4; i++) {
         char **names = list(directories[i]);
         for (char **name = names; names && *name; name++) {
@@ -467,16 +353,18 @@ static void udev_rules(void) {
 
 static void kernel_log(void) {
     char buffer[8192];
-    int fd = open(host("/dev/kmsg"), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    int fd = open_in_root("/dev/kmsg", O_RDONLY | O_NONBLOCK);
     if (fd < 0) return;
     struct stat info;
-    fstat(fd, &info);
-    ssize_t count;
-    long total = 0;
-    while ((count = read(fd, buffer, sizeof buffer)) > 0 && (total += count) < (16 << 20)) {}
+    /* below a root a device node would be the host's kernel log: only a file of records is read */
+    if (fstat(fd, &info) == 0 && !S_ISCHR(info.st_mode)) {
+        ssize_t count;
+        long total = 0;
+        while ((count = read(fd, buffer, sizeof buffer)) > 0 && (total += count) < (16 << 20)) {}
+        counted.bytes += total;
+    }
     close(fd);
     counted.files++;
-    counted.bytes += total;
 }
 
 /* device-tree nodes about rpmsg: named or compatible with rpmsg, or vring carve-outs in reserved-memory */
@@ -499,8 +387,7 @@ static void device_tree(const char *path, int depth) {
     char child[PATH_CAP], property[PATH_CAP], compatible[ATTRIBUTE_BUFFER], buffer[ATTRIBUTE_BUFFER];
     for (char **name = names; names && *name; name++) {
         join(child, path, *name);
-        struct stat info;
-        if (lstat(host(child), &info) != 0 || !S_ISDIR(info.st_mode)) continue;
+        if (node(child, 0) != S_IFDIR) continue;
         visited_nodes++;
         join(property, child, "compatible");
         ssize_t compatible_length = attribute(property, compatible);
@@ -520,14 +407,21 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: scan_walk DIR\n");
         return 64;
     }
-    if (!realpath(argv[1], root)) {
+    if (!realpath(argv[1], root) || strcmp(root, "/") == 0) {
+        fprintf(stderr, "scan_walk: %s: not a directory below which to read (/ is the live system)\n", argv[1]);
+        return 2;
+    }
+    root_length = strlen(root);
+    root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    int probe = root_fd < 0 ? -1 : open_in_root("", O_PATH);
+    if (probe < 0) {
         perror(argv[1]);
         return 2;
     }
-    root_length = strcmp(root, "/") == 0 ? 0 : strlen(root);
-    known = calloc(known_capacity, sizeof *known);
+    close(probe);
     char buffer[ATTRIBUTE_BUFFER];
 
+    attribute("/.rpmsg-collect/FORMAT", buffer); /* a board from the collector would say so */
     attribute("/etc/passwd", buffer);
     attribute("/etc/group", buffer);
     class_devices("/sys/class/rpmsg", 0);
@@ -542,6 +436,7 @@ int main(int argc, char **argv) {
     kernel_log();
     device_tree("/sys/firmware/devicetree/base", 0);
 
+    close(root_fd);
     printf("%ld files, %ld bytes, %ld links, %ld nodes, %ld directory entries\n",
            counted.files, counted.bytes, counted.links, counted.nodes, counted.entries);
     return 0;
