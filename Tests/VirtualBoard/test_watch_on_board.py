@@ -102,11 +102,12 @@ def test_ctrls_unbound_and_bound_again_in_the_other_order(kernel, source):
     assert all(e["controls"] == [e["node"]] for e in added)
 
 
-def test_a_remote_that_restarts_on_another_address(kernel):
+@pytest.mark.parametrize("source", SOURCES)
+def test_a_remote_that_restarts_on_another_address(kernel, source):
     """The probe's endpoint (dst 30) stays open through its pause while the remote destroys the channel and announces
     it again at 31."""
     probe = command("probe", "--ctrl", "/dev/rpmsg_ctrl1", "--dst", "30", "--count", "2", "--interval", "1500", "--timeout", "300")
-    result = run("restart", watching(probe + " >/dev/null", "--count", "4", "--timeout", "30"), kernel)
+    result = run("restart", watching(probe + " >/dev/null", "--count", "4", "--timeout", "30"), kernel, udev_rules=SOURCES[source])
     events, status = events_of(result)
     assert status == 0, result.report()
     assert [e["event"] for e in changes(events, "endpointCreated", "endpointDestroyed", "channelDestroyed", "channelAnnounced")] == [
@@ -119,13 +120,14 @@ def test_a_remote_that_restarts_on_another_address(kernel):
     assert codes(announced) == ["RD411"], announced
 
 
+@pytest.mark.parametrize("source", SOURCES)
 @pytest.mark.parametrize("reannounce", [True, False])
-def test_a_remote_stopped_and_started_again(kernel, reannounce):
+def test_a_remote_stopped_and_started_again(kernel, reannounce, source):
     """restart-virtio.sh takes virtio1 away and brings it back, as remoteproc's stop and start do."""
     scenario = {"devices": [{"endpoints": []}, {"reconnect": True, "reannounce": reannounce, "endpoints": [
         {"name": SERVICE, "addr": 30, "behaviour": "echo"}]}]}
     restart = os.path.join(SCRIPTS, "restart-virtio.sh") + " 1"
-    result = board.run(scenario, watching(restart, "--timeout", "7"), share=[REPO], kernel_path=kernel)
+    result = board.run(scenario, watching(restart, "--timeout", "7"), share=[REPO], kernel_path=kernel, udev_rules=SOURCES[source])
     events, status = events_of(result)
     assert status == 0, result.report()
     gone = changes(events, "virtioRemoved")[0]
