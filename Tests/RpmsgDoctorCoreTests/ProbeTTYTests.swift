@@ -101,6 +101,7 @@ enum TTYSystems {
         #expect(report.outcome(of: .receiveAnswers) == .answered(0, of: 5, timeoutMilliseconds: 200, late: 0))
         #expect(report.outcome(of: .consumptionCheck) == .consumed(300))
         #expect(report.codes == [.remoteSilent])
+        #expect(report.findings[0].evidence.first == "5 sent to 0x1e through /dev/ttyRPMSG0, 0 answered within 200 ms")
         #expect(!report.passed)
         expectRestored(remote)
     }

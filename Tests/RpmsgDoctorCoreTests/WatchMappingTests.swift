@@ -244,6 +244,6 @@ import Testing
             if round % 1000 == 999 { footprints.append(bus.footprint) }
         }
         #expect(footprints.last == footprints[footprints.count / 2], "\(footprints)")
-        #expect(bus.footprint <= BoardSnapshots.canonical().channels.count + 4 + BusWatch<RecordedReads>.memoryCapacity + 8)
+        #expect(bus.footprint <= BoardSnapshots.canonical().channels.count + 4 + BusWatch.memoryCapacity + 8)
     }
 }

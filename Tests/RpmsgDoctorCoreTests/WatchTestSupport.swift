@@ -87,7 +87,7 @@ enum Recordings {
     }
 
     /// Applies the uevents one every 10 ms from second 1, then lets `settle` seconds pass (for what depends on time).
-    static func replay(_ uevents: [Uevent], into bus: BusWatch<RecordedReads>, settle: Double = 0) -> [WatchEvent] {
+    static func replay(_ uevents: [Uevent], into bus: BusWatch, settle: Double = 0) -> [WatchEvent] {
         var events: [WatchEvent] = []
         var now = 1.0
         for uevent in uevents {

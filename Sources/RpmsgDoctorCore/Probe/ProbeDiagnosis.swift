@@ -98,7 +98,7 @@ struct ProbeDiagnosis {
             answered == 0
                 ? "The remote received \(counts.sent) message\(counts.sent == 1 ? "" : "s") and answered none"
                 : "The remote stopped answering: \(answered) of \(counts.sent) messages answered",
-            evidence: ["\(counts.sent) sent to \(target.dst?.hex ?? "?") through \(target.controlPath ?? target.endpointPath ?? "?"), \(answered) answered within \(options.timeoutMilliseconds) ms"]
+            evidence: ["\(counts.sent) sent to \(target.dst?.hex ?? "?") through \(target.controlPath ?? target.endpointPath ?? target.tty?.node.path ?? "?"), \(answered) answered within \(options.timeoutMilliseconds) ms"]
                 + report.steps.filter { $0.action == .consumptionCheck }.map(\.detail),
             remedy: .answerTheSender(src: report.src, probeArguments: options.target.arguments)
         )

@@ -57,7 +57,7 @@ public struct WatchText {
             return kind + "\(event.node ?? "?")" + (event.name.map { " for \"\($0)\"" } ?? "") + fields([("dst", event.dst?.hex), ("driver", event.driver)])
                 + placement(event) + (event.withVirtio == true ? "  with its virtio device" : "")
         case .virtioAdded:
-            let back: SafeText = event.goneSeconds.map { "  back after \(BusWatch<SystemWatchReads>.seconds($0)) s" } ?? ""
+            let back: SafeText = event.goneSeconds.map { "  back after \(BusWatch.seconds($0)) s" } ?? ""
             let what: SafeText = "\(event.virtio ?? "?")  core \(event.core ?? "?")"
             return SafeText((event.goneSeconds == nil ? "virtio added" : "virtio back").padding(to: 19)) + what + back
         case .virtioRemoved:

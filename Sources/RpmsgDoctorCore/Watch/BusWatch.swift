@@ -3,7 +3,7 @@
 /// names). `apply` turns one uevent into the lines watch prints, with the findings a change matches; `tick` does
 /// what depends on time (remoteproc states, which have no uevent, and a core that stays silent after a restart).
 /// Its memory is the devices present plus bounded memories of what went away.
-final class BusWatch<Reads: WatchReads> {
+final class BusWatch {
     struct Core: Equatable {
         /// What identifies the core across restarts: its remoteproc, or its virtio devices' transport.
         var key: String
@@ -84,7 +84,8 @@ final class BusWatch<Reads: WatchReads> {
     /// How many departed channels and cores are remembered.
     static var memoryCapacity: Int { 256 }
 
-    let reads: Reads
+    /// What it reads at event time; an existential: events are few, and one copy of this code is enough.
+    let reads: any WatchReads
     /// How long a core back after a restart may take to announce before RD410.
     let graceSeconds: Double
     /// How often remoteproc states are read: they change without a uevent.
@@ -112,7 +113,7 @@ final class BusWatch<Reads: WatchReads> {
             + departingChannels.count + departingControls.count + departedChannels.count + departedCores.count
     }
 
-    init(snapshot: Snapshot, reads: Reads, now: Double, graceSeconds: Double = 3, pollSeconds: Double = 0.5) {
+    init(snapshot: Snapshot, reads: any WatchReads, now: Double, graceSeconds: Double = 3, pollSeconds: Double = 0.5) {
         self.reads = reads
         self.graceSeconds = graceSeconds
         self.pollSeconds = pollSeconds

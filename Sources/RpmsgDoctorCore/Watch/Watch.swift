@@ -108,7 +108,7 @@ public enum Watch {
 
     /// Reads the whole system as scan does and prints it, one line per core.
     private static func baseline(fs: RootedFileSystem, reads: SystemWatchReads, options: WatchOptions,
-                                 emit: (WatchEvent) -> Void) throws(WatchFailure) -> BusWatch<SystemWatchReads> {
+                                 emit: (WatchEvent) -> Void) throws(WatchFailure) -> BusWatch {
         let snapshot: Snapshot
         do {
             snapshot = try Discovery.snapshot(root: fs.root)
