@@ -72,19 +72,35 @@ struct ChannelWithoutDriverRule: DiagnosisRule {
 
     func findings(in context: DiagnosisContext) -> [Finding] {
         guard context.rpmsgBusPresent else { return [] }
-        return context.index.announcedChannels.filter { $0.driver == nil }.map { finding($0, context) }
+        let drivers = Drivers(context)
+        return context.index.announcedChannels.filter { $0.driver == nil }.map { finding($0, drivers, context) }
     }
 
-    private func finding(_ channel: Channel, _ context: DiagnosisContext) -> Finding {
+    /// What binds what on this system, worked out once per scan: there may be thousands of channels.
+    private struct Drivers {
+        let registeredNames: [String]
+        let registered: Set<String>
+        /// Every id, and whether a driver here binds it.
+        let ids: [(id: RpmsgDriverID, binds: Bool)]
+
+        init(_ context: DiagnosisContext) {
+            registeredNames = context.snapshot.drivers.map(\.name)
+            let registered = Set(registeredNames)
+            self.registered = registered
+            ids = RpmsgDriverID.all.map { ($0, $0.binds(on: context.snapshot.system, registered: registered)) }
+        }
+    }
+
+    private func finding(_ channel: Channel, _ drivers: Drivers, _ context: DiagnosisContext) -> Finding {
         let index = context.index
         let system = context.snapshot.system
-        let registeredNames = context.snapshot.drivers.map(\.name)
-        let registered = Set(registeredNames)
+        let registeredNames = drivers.registeredNames
+        let registered = drivers.registered
         var evidence = ["\(channel.sysfsPath)/driver: missing", "modalias: rpmsg:\(channel.name)",
                         "rpmsg drivers registered: \(registeredNames.isEmpty ? "none" : registeredNames.joined(separator: ", "))"]
-        if let exact = RpmsgDriverID.all.first(where: { $0.name == channel.name && ($0.binds(on: system, registered: registered) || $0.onlyIn != nil) }) {
+        if let (exact, binds) = drivers.ids.first(where: { $0.id.name == channel.name && ($0.binds || $0.id.onlyIn != nil) }) {
             evidence.append("\(exact.driver) binds \"\(exact.name)\" (\(exact.source))")
-            guard exact.binds(on: system, registered: registered) else {
+            guard binds else {
                 return Finding(
                     .channelWithoutDriver, "Channel \(channel.label) has no driver bound: \(index.controls(on: channel.virtio).isEmpty ? "its virtio device has no control device" : "reach it through \(index.controlList(on: channel.virtio))")",
                     evidence: evidence, remedy: .optionalDriver(exact)
@@ -106,10 +122,9 @@ struct ChannelWithoutDriverRule: DiagnosisRule {
                 remedy: .bindDriver(exact.driver, to: channel)
             )
         }
-        let nearMiss = RpmsgDriverID.all.first { id in
-            !channel.name.isEmpty && id.binds(on: system, registered: registered) && id.name != channel.name
-                && (channel.name.hasPrefix(id.name) || id.name.hasPrefix(channel.name))
-        }
+        let nearMiss = drivers.ids.first { id, binds in
+            binds && !channel.name.isEmpty && id.name != channel.name && (channel.name.hasPrefix(id.name) || id.name.hasPrefix(channel.name))
+        }?.id
         if let nearMiss {
             return Finding(
                 .channelWithoutDriver, severity: .warning,
