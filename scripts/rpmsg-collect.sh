@@ -25,7 +25,7 @@
 #   sys/firmware/devicetree/base/
 #                    Device-tree nodes named or compatible with rpmsg, reserved-memory carve-outs, and
 #                    the of_node of each device copied: compatible, status and vdev-nums only.
-#   proc/            devices, modules, sys/kernel/osrelease, sys/kernel/dmesg_restrict, 1/cgroup,
+#   proc/            devices, modules, config.gz, sys/kernel/osrelease, sys/kernel/dmesg_restrict, 1/cgroup,
 #                    1/environ (init's container= variable only: the rest is nobody else's business;
 #                    readable by root only), and for each process that holds an rpmsg device node open:
 #                    PID/comm, and PID/fd/N as links to the node paths the kernel shows.
@@ -61,8 +61,9 @@ set -u
 umask 077
 
 FORMAT_VERSION=1
-# Bytes read from any one file at most (what rpmsg-doctor reads of an attribute).
+# Bytes read from any one file at most (what rpmsg-doctor reads of an attribute), and of /proc/config.gz.
 READ_LIMIT=65536
+CONFIG_READ_LIMIT=4194304
 # /dev/kmsg: bytes read at most, the newest bytes kept, and seconds before reading stops (it blocks at its end).
 KMSG_READ_LIMIT=16777216
 KMSG_KEEP=2097152
@@ -191,7 +192,7 @@ has_read_bit() {
 # Callers make sure it is a regular file.
 copy_file() {
     ensure_dir "${1%/*}"
-    if head -c "$READ_LIMIT" "$1" > "$root$1" 2> "$errors"; then return 0; fi
+    if head -c "${2:-$READ_LIMIT}" "$1" > "$root$1" 2> "$errors"; then return 0; fi
     rm -f "$root$1"
     note_failure "$1"
     return 1
@@ -470,6 +471,8 @@ collect_proc() {
     copy_expected /proc/devices
     copy_optional /proc/modules
     copy_optional /proc/sys/kernel/dmesg_restrict
+    # The kernel's configuration (CONFIG_IKCONFIG_PROC), compressed, within the limit discovery reads it with.
+    if [ -f /proc/config.gz ]; then copy_file /proc/config.gz "$CONFIG_READ_LIMIT"; fi
     copy_container_hints
     collect_holders
 }
