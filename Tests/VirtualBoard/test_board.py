@@ -250,7 +250,7 @@ def test_virtio_device_comes_back_when_bound_again(kernel, reannounce):
         {"name": "rpmsg-openamp-demo-channel", "addr": 30, "behaviour": "echo"}]}]}
     script = os.path.join(HERE, "guest-scripts", "restart-virtio.sh")
     result = board.run(restarting, f"{script} 0; sleep 1; ls /sys/bus/virtio/devices /sys/class/rpmsg; " + LIST_RPMSG_DEVICES,
-                       kernel_path=kernel)
+                       share=[os.path.dirname(script)], kernel_path=kernel)
     assert result.exit_code == 0, result.report()
     assert "guest connected again (2)" in result.remote_logs[0], result.report()
     assert ["virtio0", "rpmsg_ctrl0"] == result.stdout.split()[1:4:2], result.report()
