@@ -215,3 +215,11 @@ def test_udev_rule_install_refuses_a_link_in_place_of_the_rules_file(tmp_path):
     assert result.returncode == 2
     assert "symbolic link" in result.stderr
     assert target.read_text() == "keep me"
+
+
+def test_the_probe_refuses_a_device_that_is_no_rpmsg_endpoint():
+    result = doctor("probe", "--device", "/dev/null", "--expect", "reply", "--json")
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    assert [finding["id"] for finding in document["findings"]] == ["RD106"]
+    assert "answered" not in result.stdout and document["counts"]["sent"] == 0

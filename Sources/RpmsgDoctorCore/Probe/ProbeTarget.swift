@@ -65,6 +65,15 @@ struct ProbeTarget {
                 return ProbeTarget(description: "tty \(path)", dst: channel?.dst, channel: channel, endpointName: channel?.name ?? "", tty: tty)
             }
             let endpoint = snapshot.endpointDevices.first { $0.node.path == path }
+            // Anything but an rpmsg endpoint (/dev/null answers every read with EOF) is refused before it is opened.
+            guard endpoint != nil || KernelNames.isNumbered(AtomicFile.lastComponent(of: path), prefix: "rpmsg") else {
+                throw NotFound(finding: Finding(
+                    .unknownControl, "\(path) is not an rpmsg endpoint device or rpmsg tty: the probe talks only to those",
+                    evidence: ["\(path): not among the endpoint devices (/sys/class/rpmsg/rpmsgN) or rpmsg ttys on this system"]
+                        + snapshot.endpointDevices.map { "endpoint: \($0.node.path)" } + snapshot.ttys.map { "tty: \($0.node.path)" },
+                    remedy: .nameAnRpmsgDevice
+                ))
+            }
             let channel = snapshot.channels.first { $0.deviceName == endpoint?.hostChannel }
             // The channel an endpoint made through a ctrl sends to: its address on its virtio device.
             let addressed = endpoint.flatMap { endpoint in endpoint.dst.flatMap { dst in index.channels(matchingDst: dst).first { $0.virtio == endpoint.virtio } } }

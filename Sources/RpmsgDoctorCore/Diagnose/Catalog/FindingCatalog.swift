@@ -47,7 +47,7 @@ extension FindingCode {
         case .controlNumbering: CatalogEntry(title: "Several virtio devices: rpmsg_ctrlN is not virtioN", severity: .always(.info), source: .scan)
         case .endpointOnWrongVirtio: CatalogEntry(title: "An endpoint sends to an address that lives on another virtio device", severity: .always(.error), source: .scan)
         case .noControlForVirtio: CatalogEntry(title: "No control device on the virtio device of a channel", severity: .always(.error), source: .both)
-        case .unknownControl: CatalogEntry(title: "The control device you named is not an rpmsg control device", severity: .always(.error), source: .both)
+        case .unknownControl: CatalogEntry(title: "The device you named is not an rpmsg device the command can use", severity: .always(.error), source: .both)
         case .permissionDenied: CatalogEntry(title: "You cannot open an rpmsg device node", severity: .always(.error), source: .both)
         case .nodeMissing: CatalogEntry(title: "Device node missing from /dev", severity: .always(.error), source: .both)
         case .nodeMismatch: CatalogEntry(title: "Device node does not match the kernel's device", severity: .always(.error), source: .scan)

@@ -62,6 +62,11 @@ extension Remedy {
         "Create endpoints through /dev/rpmsg_ctrlN, the control device of the channel's virtio device: name one of those listed, or see `\(FindingCode.noControlDevices.explainCommand)` if there are none."
     )
 
+    static let nameAnRpmsgDevice = Remedy(
+        "Name an endpoint device (/dev/rpmsgN, which scan lists with its channel) or an rpmsg tty (/dev/ttyRPMSGn), or let the probe make its own endpoint with --service NAME or --ctrl and --dst.",
+        commands: [ShellCommand("rpmsg-doctor", "scan")]
+    )
+
     // MARK: RD201
     static let udevRuleCommands = [ShellCommand("rpmsg-doctor", "udev-rule", "--install", "--dry-run"), ShellCommand("sudo", "rpmsg-doctor", "udev-rule", "--install")]
     static let udevRule = Remedy(
