@@ -5,10 +5,19 @@ import RpmsgDoctorCore
 
 /// Messages for people on standard error: only safe text, so a path or name in a message cannot drive the terminal.
 func printToStandardError(_ message: SafeText, newline: Bool = true) {
-    let bytes = Array((message.text + (newline ? "\n" : "")).utf8)
+    writeAll(message.text + (newline ? "\n" : ""), to: STDERR_FILENO)
+}
+
+/// A line at once, unbuffered: watch's output is read while it runs (a pipe, a log).
+func writeToStandardOutput(_ text: String) {
+    writeAll(text, to: STDOUT_FILENO)
+}
+
+private func writeAll(_ text: String, to descriptor: Int32) {
+    let bytes = Array(text.utf8)
     var written = 0
     while written < bytes.count {
-        let count = bytes[written...].withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         if count < 0, errno == EINTR { continue }
         guard count > 0 else { return }
         written += count

@@ -62,15 +62,3 @@ struct WatchCommand: ParsableCommand {
         }
     }
 }
-
-/// A line at once, unbuffered: watch's output is read while it runs (a pipe, a log).
-func writeToStandardOutput(_ text: String) {
-    let bytes = Array(text.utf8)
-    var written = 0
-    while written < bytes.count {
-        let count = bytes[written...].withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-        if count < 0, errno == EINTR { continue }
-        guard count > 0 else { return }
-        written += count
-    }
-}
