@@ -41,8 +41,8 @@ public enum Discovery {
     /// NXP's imx_rpmsg_tty registers its tty without a parent (/sys/devices/virtual/tty/ttyRPMSG<dst>):
     /// its channel is the one that driver bound with that address.
     static func placeVirtualTTY(_ tty: RpmsgTTY, channels: [Channel]) -> RpmsgTTY {
-        guard tty.hostChannel == nil, let dst = UInt32(tty.name.dropFirst("ttyRPMSG".count)),
-              let channel = channels.first(where: { $0.driver == "imx_rpmsg_tty" && $0.dst == RpmsgAddress(dst) }) else { return tty }
+        guard tty.hostChannel == nil,
+              let channel = channels.first(where: { KernelNames.isImxTTY(named: tty.name, ofChannelBoundBy: $0.driver, at: $0.dst) }) else { return tty }
         var placed = tty
         placed.hostChannel = channel.deviceName
         placed.virtio = channel.virtio

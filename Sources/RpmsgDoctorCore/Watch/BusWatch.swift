@@ -401,9 +401,8 @@ final class BusWatch {
             guard ttys[name]?.sysfsPath != uevent.sysfsPath else { return [] }
             let ancestry = SysfsAncestry(resolvedPath: SysPath(uevent.sysfsPath), ownName: name)
             var tty = TTYRecord(name: name, node: uevent.node ?? "/dev/" + name, sysfsPath: uevent.sysfsPath, channel: ancestry.hostChannel, virtio: ancestry.virtio)
-            // NXP's imx_rpmsg_tty registers ttyRPMSG<dst> without a parent: its channel is the one that driver bound there.
-            if tty.channel == nil, let dst = UInt32(name.dropFirst("ttyRPMSG".count)),
-               let channel = channels.values.first(where: { $0.driver == "imx_rpmsg_tty" && $0.dst == RpmsgAddress(dst) }) {
+            if tty.channel == nil,
+               let channel = channels.values.first(where: { KernelNames.isImxTTY(named: name, ofChannelBoundBy: $0.driver, at: $0.dst) }) {
                 tty.channel = channel.device
                 tty.virtio = channel.virtio
             }
