@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Where the probe sends: resolved against the snapshot so that a service name finds its own virtio device's ctrl.
 struct ProbeTarget {
     var description: String
@@ -66,7 +70,9 @@ struct ProbeTarget {
             }
             let endpoint = snapshot.endpointDevices.first { $0.node.path == path }
             // Anything but an rpmsg endpoint (/dev/null answers every read with EOF) is refused before it is opened.
-            guard endpoint != nil || KernelNames.isNumbered(AtomicFile.lastComponent(of: path), prefix: "rpmsg") else {
+            // A udev link (/dev/rpmsg/by-name/NAME) names the endpoint it leads to.
+            let real = realpath(path, nil).map { pointer in defer { free(pointer) }; return String(cString: pointer) } ?? path
+            guard endpoint != nil || KernelNames.isNumbered(AtomicFile.lastComponent(of: real), prefix: "rpmsg") else {
                 throw NotFound(finding: Finding(
                     .unknownControl, "\(path) is not an rpmsg endpoint device or rpmsg tty: the probe talks only to those",
                     evidence: ["\(path): not among the endpoint devices (/sys/class/rpmsg/rpmsgN) or rpmsg ttys on this system"]
