@@ -25,6 +25,8 @@
 #   sys/firmware/devicetree/base/
 #                    Device-tree nodes named or compatible with rpmsg, reserved-memory carve-outs, and
 #                    the of_node of each device copied: compatible, status and vdev-nums only.
+#   sys/bus/platform/devices/
+#                    The platform devices of rpmsg transport nodes, with their driver links.
 #   proc/            devices, modules, config.gz, sys/kernel/osrelease, sys/kernel/dmesg_restrict, 1/cgroup,
 #                    1/environ (init's container= variable only: the rest is nobody else's business;
 #                    readable by root only), and for each process that holds an rpmsg device node open:
@@ -393,6 +395,24 @@ collect_device_tree() {
     done
 }
 
+# The platform devices made of the collected rpmsg transport nodes (compatible "...-rpmsg"), found by
+# their of_node links, with their driver links: whether the transport's driver took its device.
+collect_platform_devices() {
+    [ -d /sys/bus/platform/devices ] || return 0
+    find "$root$DEVICE_TREE" -type f -name compatible -exec grep -l -e '-rpmsg' -e ',rpmsg' {} + 2> /dev/null |
+        grep -q . || return 0
+    for platform_entry in /sys/bus/platform/devices/*; do
+        [ -L "$platform_entry/of_node" ] || continue
+        platform_node=$(readlink -n "$platform_entry/of_node" 2> /dev/null) || continue
+        case $platform_node in */firmware/devicetree/base/?*) ;; *) continue ;; esac
+        platform_node=$DEVICE_TREE/${platform_node#*/firmware/devicetree/base/}
+        if grep -q -e '-rpmsg' -e ',rpmsg' "$root$platform_node/compatible" 2> /dev/null; then
+            ensure_dir /sys/bus/platform/devices
+            if copy_link "$platform_entry" && resolve_in_sys "$platform_entry" "$link_target"; then copy_device "$resolved"; fi
+        fi
+    done
+}
+
 # ---- /proc ------------------------------------------------------------------------------------------
 
 # Init's cgroup and the container= variable of its environment (NUL-terminated as in the original; the
@@ -713,6 +733,7 @@ main() {
 
     collect_sysfs
     collect_device_tree
+    collect_platform_devices
     collect_proc
     collect_kernel_log
     collect_accounts_and_container

@@ -22,6 +22,10 @@ let recipes: [(name: String, summary: String, build: () throws -> Board)] = [
     ("imx93-attached", "i.MX93 6.6: Cortex-M33 started by U-Boot, attached", { try FieldRecipes.imxAttached(core: "imx93-cm33") }),
     ("imx8ulp", "i.MX8ULP 6.6: the DSP (remoteproc1) on virtio2", { try FieldRecipes.imx8ulp() }),
     ("imx8mm-probe-failed", "i.MX8MM 5.15: legacy imx_rpmsg without its reserved memory", { try FieldRecipes.imx8mmLegacyProbeFailed() }),
+    ("stm32mp1-rsc-table", "STM32MP1 5.15, healthy, with the M4's resource table in debugfs", { try FieldRecipes.stm32mp1WithResourceTable() }),
+    ("stm32mp1-no-rsc-table", "STM32MP1 5.15: the M4 runs firmware without a resource table", { try FieldRecipes.stm32mp1WithoutResourceTable() }),
+    ("imx93-own-rsc-table", "i.MX93 6.6, attached: DRIVER_OK in Linux's copy, the firmware waits on its own", { try FieldRecipes.imx93WaitingOnItsOwnTable() }),
+    ("zynqmp-bad-vrings", "ZynqMP 6.1: vrings of 12 buffers, virtio_rpmsg_bus failed", { try FieldRecipes.zynqmpWithBadVrings() }),
     ("hostile-names", "channel names with quotes, newlines, escape sequences, invalid UTF-8", { try BrokenRecipes.hostileChannelNames() }),
     ("malformed-attributes", "garbage, empty and missing sysfs attributes", { try BrokenRecipes.malformedAttributes() }),
 ]

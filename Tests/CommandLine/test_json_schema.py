@@ -16,7 +16,8 @@ SCHEMAS = os.path.join(REPO, "docs", "schema")
 KINDS = ("scan", "snapshot", "probe", "watch")
 RECIPES = ("imx8qm-canonical", "mainline-6.1", "mainline-6.1-reversed", "mainline-6.0", "mainline-5.15", "mainline-5.10",
            "ti-5.10", "nxp-5.10", "hostile-names", "malformed-attributes", "ti-am64x-crashed-r5f", "ti-am62x", "stm32mp1-5.15",
-           "stm32mp1-old-tty-name", "zynqmp", "imx8mp-attached", "imx93-attached", "imx8ulp", "imx8mm-probe-failed")
+           "stm32mp1-old-tty-name", "zynqmp", "imx8mp-attached", "imx93-attached", "imx8ulp", "imx8mm-probe-failed",
+           "stm32mp1-rsc-table", "stm32mp1-no-rsc-table", "imx93-own-rsc-table", "zynqmp-bad-vrings")
 
 
 def load_schema(kind):
@@ -178,6 +179,13 @@ def rename(mapping, old, new):
 TIMING = {"minimumMicroseconds": 340, "medianMicroseconds": 644.5, "p99Microseconds": 6129, "maximumMicroseconds": 6129,
           "messagesPerSecond": 400, "bytesPerSecond": 25623.25}
 
+def remote_with_table(**vdev):
+    """remoteproc0 with a resource table of one rpmsg vdev, changed by vdev."""
+    return {"name": "remoteproc0", "sysfsPath": "/sys/devices/platform/soc/10000000.m4/remoteproc/remoteproc0",
+            "resourceTable": {"path": "/sys/kernel/debug/remoteproc/remoteproc0/resource_table", "readable": True,
+                              "found": True, "vdevs": [dict({"entry": 0, "id": 7, "status": 7, "vrings": []}, **vdev)]}}
+
+
 BROKEN = {
     "scan: finding id XX1": ("scan", lambda d: d["findings"][0].update(id="XX1")),
     "scan: finding id RD1011": ("scan", lambda d: d["findings"][0].update(id="RD1011")),
@@ -201,6 +209,9 @@ BROKEN = {
     "snapshot: no udev": ("snapshot", lambda d: d.pop("udev")),
     "snapshot: unknown key in the kernel log": ("snapshot", lambda d: d["kernelLog"].update(truncated=False)),
     "snapshot: other generator": ("snapshot", lambda d: d.update(generator="something else 1.0")),
+    "snapshot: vdev status as text": ("snapshot", lambda d: d.update(remoteProcessors=[remote_with_table(status="0x7")])),
+    "snapshot: vring with an unknown key": ("snapshot", lambda d: d.update(remoteProcessors=[remote_with_table(vrings=[{"num": 16}])])),
+    "snapshot: negative vdev entry": ("snapshot", lambda d: d.update(remoteProcessors=[remote_with_table(entry=-1)])),
     "probe: unknown verdict": ("probe", lambda d: d["steps"][0].update(verdict="passed")),
     "probe: counts without lost": ("probe", lambda d: d["counts"].pop("lost")),
     "probe: unknown expectation": ("probe", lambda d: d.update(expectation="echo-back")),
@@ -231,6 +242,12 @@ def test_schema_refuses(documents, case):
     assert_valid(kind, document)
     change(document)
     assert problems(kind, document), f"{case}: accepted"
+
+
+def test_snapshot_schema_accepts_a_resource_table(documents):
+    document = copy.deepcopy(documents["snapshot"])
+    document.update(remoteProcessors=[remote_with_table(vrings=[{"deviceAddress": 0x10040000, "alignment": 16, "buffers": 16}])])
+    assert_valid("snapshot", document)
 
 
 def test_probe_schema_accepts_what_a_successful_run_adds(documents):

@@ -79,4 +79,30 @@ import Testing
         let codes = Diagnosis.findings(for: snapshot).filter { $0.severity == .error }.map(\.id)
         #expect(codes.contains(.sharedMemoryMissing) && codes.contains(.transportProbeFailed))
     }
+
+    @Test func aTransportNodeWhosePlatformDeviceHasNoDriverIsFoundInSysfs() throws {
+        let snapshot = try scan { try FieldRecipes.imx8mmLegacyProbeFailed() }
+        let node = try #require(snapshot.deviceTree.first { $0.path == "/rpmsg@b8000000" })
+        #expect(node.platformDevice == "/sys/devices/platform/b8000000.rpmsg" && node.driver == nil)
+        let unbound = Diagnosis.findings(for: snapshot).filter { $0.id == .transportProbeFailed }
+        #expect(unbound.count == 1, "the log's probe failure and sysfs are one finding, not two")
+        #expect(unbound.first?.summary.hasPrefix("b8000000.rpmsg has no driver") == true)
+        #expect(unbound.first?.evidence.contains { $0.hasSuffix("imx-rpmsg: probe of b8000000.rpmsg failed with error -12") } == true)
+        #expect(unbound.first?.evidence.contains("/sys/devices/platform/b8000000.rpmsg: no driver bound") == true)
+    }
+
+    @Test func anUnboundTransportIsAnErrorWhenTheKernelLogCannotBeRead() throws {
+        var snapshot = try scan { try FieldRecipes.imx8mmLegacyProbeFailed() }
+        snapshot.kernelLog = KernelLog(source: "/dev/kmsg", readable: false, reason: "permission denied")
+        let unbound = try #require(Diagnosis.findings(for: snapshot).first(.transportProbeFailed))
+        #expect(unbound.severity == .error)
+        #expect(unbound.evidence.last == "kernel log not read (permission denied): the probe's error is there")
+    }
+
+    @Test func aBoundTransportIsNoFault() throws {
+        let snapshot = try scan { try Recipes.imx8qmCanonical() }
+        let node = try #require(snapshot.deviceTree.first { $0.path == "/rpmsg@90000000" })
+        #expect(node.platformDevice == "/sys/devices/platform/90000000.rpmsg" && node.driver == "imx-rpmsg")
+        #expect(Diagnosis.findings(for: snapshot).first(.transportProbeFailed) == nil)
+    }
 }

@@ -90,6 +90,8 @@ let scanFindingCases: [ScanFindingCase] = [
                     } }),
     ScanFindingCase(code: .noResourceTable, raisedBy: { with(B.remoteDown(), Intent(), logLine("remoteproc remoteproc0: no resource table found for this firmware")) },
                     notRaisedBy: { with(B.healthy(), Intent(), logLine("remoteproc remoteproc0: no resource table found for this firmware")) }),
+    ScanFindingCase(code: .virtioNotReady, raisedBy: { with(B.remoteDown()) { $0.remoteProcessors = [B.remote(vdevStatus: 0x83)] } },
+                    notRaisedBy: { with(B.remoteDown()) { $0.remoteProcessors = [B.remote(state: "detached", vdevStatus: 0)] } }),
     ScanFindingCase(code: .rpmsgNodeDisabled,
                     raisedBy: { with(B.remoteDown()) { $0.deviceTree = [DeviceTreeNode(path: "/rpmsg", compatible: ["fsl,imx8qm-rpmsg"], status: "disabled")] } },
                     notRaisedBy: { with(B.remoteDown()) { $0.deviceTree = [DeviceTreeNode(path: "/sound-rpmsg", compatible: ["fsl,imx8mm-rpmsg-audio"], status: "disabled")] } }),

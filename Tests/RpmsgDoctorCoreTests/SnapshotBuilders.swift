@@ -66,6 +66,17 @@ enum SnapshotBuilders {
         )
     }
 
+    /// remoteproc0 in `state`, with the resource table debugfs showed for it: one rpmsg vdev with `status`.
+    static func remote(state: String = "running", vdevStatus status: UInt32, vringBuffers: [UInt32] = [16, 16]) -> RemoteProcessor {
+        let vdev = VdevResource(entry: 1, id: VdevResource.rpmsgID, deviceFeatures: 1, guestFeatures: 1, status: status,
+                                vrings: vringBuffers.map { VringResource(alignment: 16, buffers: $0) })
+        return RemoteProcessor(
+            name: "remoteproc0", sysfsPath: "/sys/devices/platform/soc/10000000.m4/remoteproc/remoteproc0", processorName: "m4",
+            state: state, firmware: "rproc-m4-fw", recovery: "enabled",
+            resourceTable: ResourceTable(path: "/sys/kernel/debug/remoteproc/remoteproc0/resource_table", readable: true, found: true, vdevs: [vdev])
+        )
+    }
+
     /// One remote, one announced rpmsg-raw channel with its endpoint, nodes open to the user's group.
     static func healthy() -> Snapshot {
         let ctrl = control(0, on: 0, mode: 0o660, gid: 1000, group: "dev")

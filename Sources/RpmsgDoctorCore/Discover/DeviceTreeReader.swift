@@ -30,7 +30,28 @@ extension SystemReader {
             }
         }
         walk(SysPath(Self.deviceTreeBase), logicalPath: "", depth: 0)
-        return found
+        return withPlatformDevices(found)
+    }
+
+    /// Each enabled transport node with the platform device made of it and that device's driver, found by the
+    /// devices' `of_node` links: the device name depends on address translation, so it cannot be derived.
+    private func withPlatformDevices(_ nodes: [DeviceTreeNode]) -> [DeviceTreeNode] {
+        guard nodes.contains(where: { $0.isEnabled && $0.isRpmsgTransport }) else { return nodes }
+        let bus = SysPath("/sys/bus/platform/devices")
+        let marker = Array((Self.deviceTreeBase.dropFirst("/sys".count) + "/").utf8)
+        var devicesByNode: [String: SysPath] = [:]
+        for entry in entries(bus).prefix(Self.deviceTreeNodeLimit) {
+            guard case .link(let target) = fs.linkTarget(bus.appending(entry), "of_node"),
+                  let start = target.firstRange(of: marker)?.upperBound else { continue }
+            devicesByNode["/" + DisplayText.decode(target[start...])] = bus.appending(entry)
+        }
+        return nodes.map { node in
+            guard node.isEnabled, node.isRpmsgTransport, let device = devicesByNode[node.path] else { return node }
+            var placed = node
+            placed.platformDevice = resolve(device)?.description ?? device.description
+            placed.driver = linkTarget(device, "driver")
+            return placed
+        }
     }
 
     private func bigEndianCell(_ path: SysPath) -> UInt32? {

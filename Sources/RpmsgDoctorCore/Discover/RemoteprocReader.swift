@@ -10,7 +10,8 @@ extension SystemReader {
                 processorName: optionalAttribute(resolved, "name"),
                 state: optionalAttribute(resolved, "state"),
                 firmware: optionalAttribute(resolved, "firmware"),
-                recovery: optionalAttribute(resolved, "recovery")
+                recovery: optionalAttribute(resolved, "recovery"),
+                resourceTable: resourceTable(ofRemote: entry)
             )
         }
     }

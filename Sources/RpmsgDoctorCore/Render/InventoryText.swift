@@ -27,6 +27,7 @@ struct InventoryText {
             lines.append(style.bold("\(remote.name)") + "  " + fields([
                 ("device", remote.platformDevice), ("name", remote.processorName), ("state", remote.state), ("firmware", remote.firmware), ("recovery", remote.recovery),
             ]))
+            lines += resourceTableLines(remote.resourceTable)
             for virtio in groups[remote.name] ?? [] { lines += virtioLines(virtio) }
         }
         let remoteNames = Set(snapshot.remoteProcessors.map(\.name))
@@ -37,6 +38,12 @@ struct InventoryText {
             ]))
             for virtio in virtios { lines += virtioLines(virtio) }
         }
+        for node in snapshot.deviceTree where node.driver == nil && !groups.keys.contains(node.platformDeviceName ?? "") {
+            guard let device = node.platformDeviceName else { continue }
+            lines.append(style.bold("\(device)") + "  " + fields([
+                ("remoteproc", "none"), ("driver", "none"), ("compatible", node.compatible.first), ("node", node.path),
+            ]))
+        }
         let placed = Set(snapshot.virtioDevices.map(\.name))
         let orphans = snapshot.controlDevices.filter { !placed.contains($0.virtio ?? "") }
         if !orphans.isEmpty {
@@ -45,6 +52,24 @@ struct InventoryText {
         }
         if lines.isEmpty { lines.append("no rpmsg devices found") }
         return lines
+    }
+
+    /// One line per vdev of the table debugfs showed, or why there is none to show.
+    private func resourceTableLines(_ table: ResourceTable?) -> [SafeText] {
+        guard let table else { return [] }
+        guard table.readable else { return ["  rsc-table not read: \(table.reason ?? "unknown reason")"] }
+        guard table.found != false else { return ["  rsc-table none: No resource table found"] }
+        return table.vdevs.map(resourceTableLine)
+    }
+
+    private func resourceTableLine(_ vdev: VdevResource) -> SafeText {
+        let hex: (UInt32) -> String = { "0x" + String($0, radix: 16) }
+        let buffers: [String] = vdev.vrings.map { vring in vring.buffers.map(String.init) ?? "?" }
+        let status: String? = vdev.status.map { hex($0) + "(" + VirtioStatus.names($0) + ")" }
+        return "  rsc-vdev  " + fields([
+            ("entry", String(vdev.entry)), ("id", vdev.id.map(String.init)), ("features", vdev.deviceFeatures.map(hex)),
+            ("ns", vdev.offersNameService.map { $0 ? "yes" : "no" }), ("status", status), ("buffers", buffers.joined(separator: ",")),
+        ])
     }
 
     private func virtioLines(_ virtio: VirtioDevice) -> [SafeText] {

@@ -64,7 +64,21 @@ public struct DeviceTreeNode: Codable, Equatable, Sendable {
     public var compatible: [String] = []
     public var status: String?
     public var vdevCount: UInt32?
+    /// The platform device the kernel made of an enabled rpmsg transport node (its sysfs path), when there is one.
+    public var platformDevice: String?
+    /// The driver bound to that platform device: none, with the device there, means its driver did not take it.
+    public var driver: String?
 
     /// The kernel treats a node without status, or with "okay"/"ok", as enabled.
     public var isEnabled: Bool { status == nil || status == "okay" || status == "ok" }
+
+    /// Whether this is a vendor rpmsg transport, such as "fsl,imx8qm-rpmsg"; client nodes ("fsl,imx8mm-rpmsg-audio") are not.
+    public var isRpmsgTransport: Bool {
+        compatible.contains { $0.hasSuffix("-rpmsg") || $0.hasSuffix(",rpmsg") }
+    }
+
+    /// The platform device's name ("b8000000.rpmsg"), as the kernel log names it.
+    public var platformDeviceName: String? {
+        platformDevice.map { String($0.split(separator: "/").last ?? "") }
+    }
 }

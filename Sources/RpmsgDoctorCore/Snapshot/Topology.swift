@@ -50,6 +50,7 @@ public struct RemoteProcessor: Codable, Equatable, Sendable {
     public var state: String?
     public var firmware: String?
     public var recovery: String?
+    public var resourceTable: ResourceTable?
 
     /// The platform device the core hangs under ("imx8mp-cm7", "78000000.r5f"): what tells cores apart where every
     /// remoteproc has the same name (imx_rproc calls each "imx-rproc").
@@ -84,9 +85,10 @@ public struct VirtioDevice: Codable, Equatable, Sendable {
     public var transportDriver: String?
     public var transportCompatible: [String] = []
 
-    /// VIRTIO_RPMSG_F_NS (bit 0): whether the remote can announce channels. Nil when features could not be read.
+    /// VIRTIO_RPMSG_F_NS (bit 0): whether the remote can announce channels. Nil when features could not be read,
+    /// or when no driver is bound: the kernel shows the features a driver negotiated, zeros before any did.
     public var offersNameService: Bool? {
-        guard let first = features?.first else { return nil }
+        guard driver != nil, let first = features?.first else { return nil }
         return first == "1"
     }
 }

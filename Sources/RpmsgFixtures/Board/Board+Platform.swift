@@ -33,8 +33,9 @@ extension Board {
     /// A virtio rpmsg device (id 7) bound to virtio_rpmsg_bus. Under a remote processor it gets the transport
     /// device of this kernel (rproc-virtio.J.auto or remoteprocM#vdevJbuffer); under anything else it hangs
     /// directly, as under NXP's imx-rpmsg platform device. With the name-service feature on kernels that
-    /// have one, the name-service device `virtioK.rpmsg_ns.53.53` comes with it.
-    public func addVirtio(under parent: SysfsDevice, features: UInt64 = Board.nameServiceFeature) throws -> SysfsDevice {
+    /// have one, the name-service device `virtioK.rpmsg_ns.53.53` comes with it. Unbound, it is a device whose
+    /// driver failed or never came: no rpmsg device below it.
+    public func addVirtio(under parent: SysfsDevice, features: UInt64 = Board.nameServiceFeature, bound: Bool = true) throws -> SysfsDevice {
         let transport = parent.kind == .remoteProcessor ? try addVdevTransport(under: parent) : parent
         let path = transport.path + "virtio\(virtioCount)"
         virtioCount += 1
@@ -44,11 +45,13 @@ extension Board {
         try tree.writeAttribute(path + "vendor", "0x0000")
         try tree.writeAttribute(path + "status", "0x0000000f")
         try tree.writeAttribute(path + "modalias", modalias)
-        try tree.writeAttribute(path + "features", String((0..<64).map { features >> $0 & 1 == 1 ? "1" : "0" }))
-        try writeUevent(path, [Array("DRIVER=virtio_rpmsg_bus".utf8), Array("MODALIAS=\(modalias)".utf8)])
+        // Features are those a driver negotiated: zeros until one probed.
+        try tree.writeAttribute(path + "features", String((0..<64).map { bound && features >> $0 & 1 == 1 ? "1" : "0" }))
+        try writeUevent(path, (bound ? [Array("DRIVER=virtio_rpmsg_bus".utf8)] : []) + [Array("MODALIAS=\(modalias)".utf8)])
         try attachToBus(path, bus: "virtio")
-        try bind(path, toDriver: "virtio_rpmsg_bus", bus: "virtio")
         let virtio = made(path, .virtio)
+        guard bound else { return virtio }
+        try bind(path, toDriver: "virtio_rpmsg_bus", bus: "virtio")
         if kernel.hasNameServiceDevice && features & Self.nameServiceFeature != 0 {
             _ = try addBusDevice(on: virtio, name: Array("rpmsg_ns".utf8), src: .nameService, dst: .nameService, driver: "rpmsg_ns")
         }

@@ -76,11 +76,12 @@ extension FindingCode {
                          severity: .varies(.error, .warning, on: "error for a disabled node; warning for the log-only form"), source: .scan)
         case .remoteNotNotified: CatalogEntry(title: "The remote is not notified: kick or mailbox failures", severity: .always(.error), source: .scan)
         case .sharedMemoryMissing: CatalogEntry(title: "No shared memory for the vrings and buffers", severity: .always(.error), source: .scan)
-        case .transportProbeFailed: CatalogEntry(title: "A driver of the rpmsg transport failed to probe", severity: .always(.error), source: .scan)
+        case .transportProbeFailed: CatalogEntry(title: "A driver of the rpmsg transport did not take its device", severity: .always(.error), source: .scan)
         case .duplicateVirtioTransport: CatalogEntry(title: "Two remote processors' virtio transports collide", severity: .always(.error), source: .scan)
         case .staleVrings: CatalogEntry(title: "The remote restarted on stale vrings", severity: .always(.warning), source: .scan)
         case .backWithoutAnnouncing: CatalogEntry(title: "The remote came back without announcing its channels", severity: .always(.error), source: .watch)
         case .channelMoved: CatalogEntry(title: "A channel came back on another address", severity: .always(.warning), source: .watch)
+        case .virtioNotReady: CatalogEntry(title: "Linux did not finish setting up the remote's rpmsg device", severity: .always(.error), source: .scan)
         case .messageTooBig:
             CatalogEntry(title: "A message over the 496-byte payload limit",
                          severity: .varies(.warning, .error, on: "warning from the log; error from probe"), source: .both)

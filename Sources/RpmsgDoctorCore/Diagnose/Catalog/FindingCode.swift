@@ -30,6 +30,7 @@ public enum FindingCode: String, CaseIterable, Codable, Sendable, Comparable {
     case staleVrings = "RD409"
     case backWithoutAnnouncing = "RD410"
     case channelMoved = "RD411"
+    case virtioNotReady = "RD412"
     case messageTooBig = "RD501"
     case remoteNotConsuming = "RD502"
     case noRecipient = "RD503"

@@ -255,6 +255,31 @@ extension Remedy {
         "A remote restarted alone keeps using the vring state of its previous life: restart it through remoteproc (stop, then start) so Linux rebuilds the vrings, and make the firmware restore its resource table on start."
     )
 
+    // MARK: RD412
+    enum VirtioSetupStop {
+        /// ACKNOWLEDGE only: no virtio driver took the vdev.
+        case noDriver(missingOptions: [String]?)
+        /// FAILED: virtio_rpmsg_bus gave up; `badVrings` when a vring size is not a power of two.
+        case probeFailed(badVrings: Bool)
+        /// DRIVER without DRIVER_OK or FAILED: the probe never finished.
+        case unfinished
+    }
+
+    static func finishVirtioSetup(_ stop: VirtioSetupStop) -> Remedy {
+        switch stop {
+        case .noDriver(let missing?):
+            Remedy("This kernel was built without \(missing.map { "CONFIG_\($0)" }.joined(separator: ", ")): rebuild it with CONFIG_RPMSG_VIRTIO=y or =m.")
+        case .noDriver(nil):
+            Remedy("Load virtio_rpmsg_bus (CONFIG_RPMSG_VIRTIO): it sets the vdev up and writes DRIVER_OK, which the remote waits for.",
+                   commands: [ShellCommand("sudo", "modprobe", "virtio_rpmsg_bus")])
+        case .probeFailed(badVrings: true):
+            Remedy("Declare each vring of the rpmsg vdev with a power-of-two number of buffers (the SDKs use 16, 32 or 256) in the firmware's resource table, rebuild it and restart the core.")
+        case .probeFailed(badVrings: false), .unfinished:
+            Remedy("The kernel log says why virtio_rpmsg_bus gave up (vring or buffer memory: see RD406); fix that and restart the core.",
+                   commands: [ShellCommand("dmesg").pipe("grep", "-iE", "virtio|vring|rpmsg")])
+        }
+    }
+
     // MARK: RD501
     static let splitMessages = Remedy("Split messages into payloads of at most 496 bytes: virtio rpmsg buffers are 512 bytes with a 16-byte header.")
 

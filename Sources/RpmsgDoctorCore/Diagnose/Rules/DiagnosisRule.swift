@@ -28,7 +28,8 @@ enum RuleRegistry {
         IntentRule(), EndpointOnWrongVirtioRule(), ControlNumberingRule(),
         PermissionRule(), NodeMissingRule(), NodeMismatchRule(), ContainerRule(), EndpointBusyRule(), UdevNotAppliedRule(),
         NoRpmsgBusRule(), NoControlRule(), NoNameServiceRule(), ChannelWithoutDriverRule(),
-        RemoteNotRunningRule(), RpmsgNodeDisabledRule(), NothingAnnouncedRule(),
+        RemoteNotRunningRule(), RpmsgNodeDisabledRule(), UnboundTransportRule(), MissingResourceTableRule(), VirtioNotReadyRule(),
+        NothingAnnouncedRule(),
         KernelLogRule(), IntendedSourceRule(),
         KernelLogUnreadableRule(), PartlyUnreadableRule(),
     ]

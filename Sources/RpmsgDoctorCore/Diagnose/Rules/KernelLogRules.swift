@@ -7,9 +7,14 @@ struct KernelLogRule: DiagnosisRule {
     func findings(in context: DiagnosisContext) -> [Finding] {
         guard context.snapshot.kernelLog.readable, !context.snapshot.kernelLog.lines.isEmpty else { return [] }
         let lines = context.snapshot.kernelLog.lines.map(KernelLogLine.init)
+        // Rules that see these failures in the system itself report them, quoting the same lines.
+        let unbound = Set(context.unboundTransports.compactMap(\.platformDeviceName))
+        let tablesShowMissing = !context.remotesWithoutResourceTable.isEmpty
         var matches: [FindingCode: [(line: KernelLogLine, pattern: KernelLogPattern)]] = [:]
         for (position, line) in lines.enumerated() {
             guard let pattern = KernelLogPattern.all.first(where: { $0.matches(line) }),
+                  !(pattern.code == .transportProbeFailed && unbound.contains(line.device ?? "")),
+                  !(pattern.code == .noResourceTable && tablesShowMissing),
                   stillHolds(pattern, line, after: position, in: lines, context) else { continue }
             matches[pattern.code, default: []].append((line, pattern))
         }

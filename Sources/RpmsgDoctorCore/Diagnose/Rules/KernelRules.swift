@@ -21,7 +21,8 @@ struct NoControlRule: DiagnosisRule {
     func findings(in context: DiagnosisContext) -> [Finding] {
         let index = context.index
         let snapshot = context.snapshot
-        let virtios = snapshot.virtioDevices.filter { index.controls(on: $0.name).isEmpty }
+        // Below a virtio device no driver took nothing rpmsg can exist: RD412 says so.
+        let virtios = snapshot.virtioDevices.filter { $0.driver != nil && index.controls(on: $0.name).isEmpty }
         guard context.rpmsgBusPresent, !virtios.isEmpty else { return [] }
         let drivers = snapshot.drivers.map(\.name)
         // Without a ctrl, only ttys and channel endpoints (rpmsg-raw) remain: an error only when neither is there.
@@ -60,7 +61,8 @@ struct NoNameServiceRule: DiagnosisRule {
             return Finding(
                 .noNameService, "The remote on \(virtio.name) does not offer the name service: it cannot announce channels",
                 evidence: ["\(virtio.sysfsPath)/features: \(virtio.features ?? "?") (bit 0, VIRTIO_RPMSG_F_NS, is 0)",
-                           nameService.map { "name-service device: \($0.deviceName)" } ?? "no name-service device (\(virtio.name).rpmsg_ns.53.53) on \(virtio.name)"],
+                           nameService.map { "name-service device: \($0.deviceName)" } ?? "no name-service device (\(virtio.name).rpmsg_ns.53.53) on \(virtio.name)"]
+                    + context.resourceTableEvidence(forRemotes: virtio.remoteProcessor.map { [$0] } ?? []),
                 remedy: .offerNameService
             )
         }

@@ -21,17 +21,12 @@ struct RemoteNotRunningRule: DiagnosisRule {
 struct RpmsgNodeDisabledRule: DiagnosisRule {
     let codes: Set<FindingCode> = [.rpmsgNodeDisabled]
 
-    /// The vendor transport's compatible, such as "fsl,imx8qm-rpmsg"; client nodes ("fsl,imx8mm-rpmsg-audio") are not it.
-    static func isRpmsgTransport(_ compatible: String) -> Bool {
-        compatible.hasSuffix("-rpmsg") || compatible.hasSuffix(",rpmsg")
-    }
-
     func findings(in context: DiagnosisContext) -> [Finding] {
         let snapshot = context.snapshot
         guard snapshot.virtioDevices.isEmpty else { return [] }
-        let disabled = snapshot.deviceTree.filter { node in !node.isEnabled && node.compatible.contains(where: Self.isRpmsgTransport) }
+        let disabled = snapshot.deviceTree.filter { node in !node.isEnabled && node.isRpmsgTransport }
         // With the node enabled, the driver failed for another reason, which the kernel log rules name.
-        let enabledTransport = snapshot.deviceTree.contains { $0.isEnabled && $0.compatible.contains(where: Self.isRpmsgTransport) }
+        let enabledTransport = snapshot.deviceTree.contains { $0.isEnabled && $0.isRpmsgTransport }
         let registeredOnly = enabledTransport ? nil : context.log.matches("imx rpmsg driver is registered")
         guard !disabled.isEmpty || registeredOnly != nil else { return [] }
         return [Finding(
@@ -49,13 +44,25 @@ struct NothingAnnouncedRule: DiagnosisRule {
     let codes: Set<FindingCode> = [.nothingAnnounced]
 
     func findings(in context: DiagnosisContext) -> [Finding] {
-        let virtios = context.snapshot.virtioDevices
-        guard !virtios.isEmpty, context.index.announcedChannels.isEmpty, virtios.allSatisfy({ $0.offersNameService != false }) else { return [] }
+        // A vdev Linux never finished setting up cannot announce: RD412 says so.
+        let virtios = context.snapshot.virtioDevices.filter { $0.driver != nil }
+        guard !virtios.isEmpty, context.index.announcedChannels.isEmpty, virtios.allSatisfy({ $0.offersNameService != false }),
+              context.unreadyVdevs.isEmpty else { return [] }
         return [Finding(
             .nothingAnnounced, "rpmsg is up on \(virtios.map(\.name).joined(separator: ", ")), but the remote announced no channel",
-            evidence: virtios.map { "\($0.name): no announced channel below \($0.sysfsPath)" } + Self.logEvidence(context),
+            evidence: virtios.map { "\($0.name): no announced channel below \($0.sysfsPath)" } + Self.logEvidence(context)
+                + Self.tableEvidence(context, remotes: virtios.compactMap(\.remoteProcessor)),
             remedy: .announce(withRemoteproc: !virtios.allSatisfy { $0.remoteProcessor == nil })
         )]
+    }
+
+    /// Mode 12: with DRIVER_OK in the table Linux holds, Linux is ready; a remote polling its own copy never sees it.
+    private static func tableEvidence(_ context: DiagnosisContext, remotes: [String]) -> [String] {
+        let lines = context.resourceTableEvidence(forRemotes: remotes)
+        let ready = context.snapshot.remoteProcessors.contains { remote in
+            remotes.contains(remote.name) && remote.resourceTable?.rpmsgVdevs.contains { $0.driverReady == true } == true
+        }
+        return lines + (ready ? ["Linux wrote DRIVER_OK into its copy of the resource table: a remote that waits on another copy (its own, linked in its image) never sees it"] : [])
     }
 
     /// What the kernel log says about announcements, only as far as it was read.
@@ -80,5 +87,41 @@ struct KernelLogScan {
             return lowered.contains { text.contains($0) }
         }
         return lines.isEmpty ? nil : Array(lines.suffix(5))
+    }
+}
+
+/// An enabled transport node whose platform device no driver took, seen in sysfs whether or not the log still
+/// holds the probe's error: with the log's lines about that device, or why there are none.
+struct UnboundTransportRule: DiagnosisRule {
+    let codes: Set<FindingCode> = [.transportProbeFailed]
+
+    func findings(in context: DiagnosisContext) -> [Finding] {
+        context.unboundTransports.map { node in
+            let device = node.platformDeviceName ?? "?"
+            return Finding(
+                .transportProbeFailed, "\(device) has no driver: the rpmsg transport of the device-tree node \(node.path) never came up",
+                evidence: [
+                    "\(node.path): compatible \(node.compatible.joined(separator: ", ")), status \(node.status ?? "none (enabled)")",
+                    "\(node.platformDevice ?? device): no driver bound",
+                ] + Self.logLines(about: device, context),
+                remedy: .readProbeError
+            )
+        }
+    }
+
+    private static func logLines(about device: String, _ context: DiagnosisContext) -> [String] {
+        let log = context.snapshot.kernelLog
+        guard log.readable else { return ["kernel log not read (\(log.reason ?? "unknown reason")): the probe's error is there"] }
+        let lines = log.lines.filter { $0.contains(device) }
+        return lines.isEmpty
+            ? ["the kernel log says nothing about \(device): its driver is not built or loaded, or its probe waits for a supplier such as its mailbox"]
+            : Array(lines.suffix(5))
+    }
+}
+
+extension DiagnosisContext {
+    /// Enabled transport nodes whose platform device is there without a driver.
+    var unboundTransports: [DeviceTreeNode] {
+        snapshot.deviceTree.filter { $0.isEnabled && $0.isRpmsgTransport && $0.platformDevice != nil && $0.driver == nil }
     }
 }
