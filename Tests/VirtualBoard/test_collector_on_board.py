@@ -44,7 +44,8 @@ EVERY_KIND = {"devices": [
 ]}
 # Fixture recipes of rpmsg-doctor-fixture that the collector must copy losslessly.
 RECIPES = ["imx8qm-canonical", "mainline-6.1", "mainline-6.1-reversed", "mainline-6.0", "mainline-5.15",
-           "mainline-5.10", "ti-5.10", "nxp-5.10", "imx8mm-probe-failed", "hostile-names", "malformed-attributes"]
+           "mainline-5.10", "ti-5.10", "nxp-5.10", "imx8mm-probe-failed", "stm32mp1-rsc-table", "zynqmp-bad-vrings",
+           "hostile-names", "malformed-attributes"]
 META = "rpmsg-collect/.rpmsg-collect"
 KMSG_RECORD = re.compile(r"^\d+,\d+,\d+,[^;]*;")
 
@@ -126,6 +127,11 @@ def diagnosis(document):
     inventory["user"] = user
     inventory["unreadable"] = sorted((p["path"].removeprefix("on the board: "), without_counts(p["error"]))
                                      for p in inventory["unreadable"])
+    # Why a resource table was not read is said in the words of where it was read from.
+    inventory["remoteProcessors"] = [
+        dict(remote, resourceTable=without([remote["resourceTable"]], "reason")[0])
+        if not remote.get("resourceTable", {"readable": True})["readable"] else remote
+        for remote in inventory["remoteProcessors"]]
     findings = sorted((f["id"], f["severity"]) for f in document["findings"])
     return {"inventory": inventory, "findings": findings}
 
