@@ -63,10 +63,7 @@ public enum FieldRecipes {
     /// rpmsg_ctrl0.
     public static func zynqmp() throws -> Board {
         try Board.build(.xilinx6_1) { board in
-            _ = try board.addPlatformDevice("ff9a0000.rf5ss", driver: "zynqmp_r5_remoteproc")
-            let core = try board.addPlatformDevice("ff9a0000.rf5ss/ff9a0000.rf5ss:r5f_0")
-            let remote = try board.addRemoteProcessor(under: core, processorName: "ff9a0000.rf5ss:r5f_0", firmware: "rpmsg-echo.out")
-            let virtio = try board.addVirtio(under: remote)
+            let virtio = try board.addVirtio(under: try addZynqmpR5F(board))
             _ = try board.addControl(on: virtio)
             _ = try board.addChannel(on: virtio, name: "rpmsg-openamp-demo-channel", dst: RpmsgAddress(0x400))
             try board.log("remoteproc remoteproc0: powering up ff9a0000.rf5ss:r5f_0")
@@ -74,6 +71,13 @@ public enum FieldRecipes {
             try board.log("remoteproc remoteproc0: remote processor ff9a0000.rf5ss:r5f_0 is now up")
             try board.log("virtio_rpmsg_bus virtio0: creating channel rpmsg-openamp-demo-channel addr 0x400")
         }
+    }
+
+    /// The R5F core `ff9a0000.rf5ss:r5f_0` under its cluster device, as remoteproc0 running the echo demo.
+    static func addZynqmpR5F(_ board: Board) throws -> SysfsDevice {
+        _ = try board.addPlatformDevice("ff9a0000.rf5ss", driver: "zynqmp_r5_remoteproc")
+        let core = try board.addPlatformDevice("ff9a0000.rf5ss/ff9a0000.rf5ss:r5f_0")
+        return try board.addRemoteProcessor(under: core, processorName: "ff9a0000.rf5ss:r5f_0", firmware: "rpmsg-echo.out")
     }
 
     /// A core U-Boot started and Linux attached to, on the mainline imx_rproc (every core is named "imx-rproc"; the

@@ -39,10 +39,7 @@ extension FieldRecipes {
     /// power of two, virtio_rpmsg_bus fails its probe and Linux writes FAILED into the vdev's status.
     public static func zynqmpWithBadVrings() throws -> Board {
         try Board.build(.xilinx6_1) { board in
-            _ = try board.addPlatformDevice("ff9a0000.rf5ss", driver: "zynqmp_r5_remoteproc")
-            let core = try board.addPlatformDevice("ff9a0000.rf5ss/ff9a0000.rf5ss:r5f_0")
-            let remote = try board.addRemoteProcessor(under: core, processorName: "ff9a0000.rf5ss:r5f_0", firmware: "rpmsg-echo.out")
-            _ = try board.addVirtio(under: remote, bound: false)
+            _ = try board.addVirtio(under: try addZynqmpR5F(board), bound: false)
             try board.addResourceTable(vdevs: [Board.VdevEntry(status: 0x83, vringBuffers: [12, 12])])
             try board.log("remoteproc remoteproc0: remote processor ff9a0000.rf5ss:r5f_0 is now up")
             try board.log("virtio_rpmsg_bus: probe of virtio0 failed with error -22")
