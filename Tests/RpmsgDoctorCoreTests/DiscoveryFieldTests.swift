@@ -99,6 +99,15 @@ import Testing
         #expect(unbound.evidence.last == "kernel log not read (permission denied): the probe's error is there")
     }
 
+    @Test func aLeftoverTransportNodeIsNoFaultWhileRpmsgRunsThroughRemoteproc() throws {
+        let snapshot = try scan({ try Recipes.mainline6_1() }) { board in
+            let node = try board.addDeviceTreeNode("rpmsg@b8000000", compatible: ["fsl,imx8mm-rpmsg"], status: "okay", vdevNums: 1)
+            _ = try board.addPlatformDevice("b8000000.rpmsg", deviceTreeNode: node)
+        }
+        #expect(snapshot.deviceTree.first { $0.path == "/rpmsg@b8000000" }?.platformDevice != nil)
+        #expect(Diagnosis.findings(for: snapshot).first(.transportProbeFailed) == nil)
+    }
+
     @Test func aBoundTransportIsNoFault() throws {
         let snapshot = try scan { try Recipes.imx8qmCanonical() }
         let node = try #require(snapshot.deviceTree.first { $0.path == "/rpmsg@90000000" })

@@ -120,8 +120,10 @@ struct UnboundTransportRule: DiagnosisRule {
 }
 
 extension DiagnosisContext {
-    /// Enabled transport nodes whose platform device is there without a driver.
+    /// Enabled transport nodes whose platform device is there without a driver, while no virtio device a driver
+    /// took carries rpmsg: once rpmsg runs through another transport (remoteproc), a leftover node is not the fault.
     var unboundTransports: [DeviceTreeNode] {
-        snapshot.deviceTree.filter { $0.isEnabled && $0.isRpmsgTransport && $0.platformDevice != nil && $0.driver == nil }
+        guard !snapshot.virtioDevices.contains(where: { $0.driver != nil }) else { return [] }
+        return snapshot.deviceTree.filter { $0.isEnabled && $0.isRpmsgTransport && $0.platformDevice != nil && $0.driver == nil }
     }
 }
