@@ -187,6 +187,14 @@ def test_a_corrupt_proc_config_gz_is_said_plainly(board):
     inventory = json.loads(doctor("scan", "--root", root, "--json").stdout)["inventory"]
     assert "kernelConfig" not in inventory["system"]
     assert {"path": "/proc/config.gz", "error": "not valid gzip data"} in inventory["unreadable"]
+    assert inventory["system"]["kernelConfigNotRead"] == "/proc/config.gz: not valid gzip data"
+
+
+def test_a_missing_proc_config_gz_is_said_in_the_listing(board):
+    root = board("mainline-6.1")
+    text = doctor("scan", "--root", root).stdout
+    assert "\nkernel config not read: /proc/config.gz does not exist (CONFIG_IKCONFIG_PROC is off, " in text
+    assert "/proc/config.gz" not in json.dumps(json.loads(doctor("scan", "--root", root, "--json").stdout)["inventory"]["unreadable"])
 
 
 def test_udev_rule_install_into_an_image_stays_in_the_image(tmp_path):

@@ -1,33 +1,37 @@
 extension SystemReader {
     func systemContext() -> SystemContext {
-        SystemContext(
+        let config = kernelConfig()
+        return SystemContext(
             kernelRelease: attribute(SysPath("/proc/sys/kernel/osrelease")),
             characterMajors: characterMajors(),
             loadedModules: loadedModules(),
             rpmsgBusPresent: presence(SysPath("/sys/bus/rpmsg")),
             rpmsgClassPresent: presence(SysPath("/sys/class/rpmsg")),
             container: containerHints(),
-            kernelConfig: kernelConfig()
+            kernelConfig: config.options,
+            kernelConfigNotRead: config.notRead
         )
     }
 
-    /// The options about rpmsg of /proc/config.gz. Its absence is common (CONFIG_IKCONFIG_PROC off) and not noted.
-    private func kernelConfig() -> [String: String]? {
+    /// The options about rpmsg of /proc/config.gz, or why there are none. Its absence is common
+    /// (CONFIG_IKCONFIG_PROC off) and only said in the listing; a failure to read it is noted too.
+    private func kernelConfig() -> (options: [String: String]?, notRead: String?) {
         let path = SysPath("/proc/config.gz")
         let compressed: [UInt8]
         switch fs.read(path, limit: 4 << 20) {
         case .success(let bytes): compressed = bytes
-        case .failure(.missing): return nil
+        case .failure(.missing):
+            return (nil, "/proc/config.gz does not exist (CONFIG_IKCONFIG_PROC is off, or the configs module is not loaded)")
         case .failure(let error):
             note(path, error)
-            return nil
+            return (nil, "/proc/config.gz: \(error)")
         }
         let text: [UInt8]
         do {
             text = try Gzip.inflate(compressed, limit: 16 << 20)
         } catch {
             note(ReadProblem(path: path.description, error: error.description))
-            return nil
+            return (nil, "/proc/config.gz: \(error)")
         }
         var options: [String: String] = [:]
         for line in text.split(separator: 0x0A) {
@@ -40,7 +44,7 @@ extension SystemReader {
                 if Self.isRpmsgOption(name) { options[name] = String(line[line.index(after: equals)...]) }
             }
         }
-        return options
+        return (options, nil)
     }
 
     static func isRpmsgOption(_ name: String) -> Bool {
@@ -88,3 +92,4 @@ extension SystemReader {
         return ContainerHints(evidence: evidence)
     }
 }
+

@@ -51,6 +51,9 @@ struct InventoryText {
             lines += orphans.map { "  " + controlLine($0) }
         }
         if lines.isEmpty { lines.append("no rpmsg devices found") }
+        if snapshot.system.kernelConfig == nil {
+            lines.append("kernel config not read: \(snapshot.system.kernelConfigNotRead ?? "not in this snapshot")")
+        }
         return lines
     }
 

@@ -11,6 +11,8 @@ public struct SystemContext: Codable, Equatable, Sendable {
     /// The rpmsg, virtio and remoteproc options of the running kernel from /proc/config.gz ("y", "m", or "n" for
     /// "is not set"); nil when it could not be read (CONFIG_IKCONFIG_PROC off, or no zlib).
     public var kernelConfig: [String: String]?
+    /// Why /proc/config.gz was not read, in plain words.
+    public var kernelConfigNotRead: String?
 
     /// Major and minor of the release ("6.1.0-27-arm64" gives 6.1), for the layout rules that changed over time.
     public var kernelVersion: (major: Int, minor: Int)? {
