@@ -120,6 +120,18 @@ import Testing
         #expect(notReady.evidence.first?.hasSuffix("/virtio0: device 0x0007 (rpmsg), no driver bound") == true)
     }
 
+    @Test func theNewerProbeWordingTellsTheDriverGaveUp() {
+        var snapshot = SnapshotBuilders.remoteDown()
+        var unbound = SnapshotBuilders.virtio(0)
+        unbound.driver = nil
+        snapshot.virtioDevices = [unbound]
+        let line = "[    0.300000] virtio virtio0: probe with driver virtio_rpmsg_bus failed with error -22"
+        snapshot.kernelLog.lines = [line]
+        let finding = Diagnosis.findings(for: snapshot).first(.virtioNotReady)
+        #expect(finding?.summary.hasPrefix("virtio_rpmsg_bus did not take virtio0, the rpmsg device of 90000000.rpmsg") == true)
+        #expect(finding?.evidence.filter { $0 == line }.count == 1)
+    }
+
     @Test(arguments: [("detached", UInt32(0)), ("offline", 0), ("running", 0x7), ("attached", 0xF)])
     func onlyCoresThatShareTheTableAreJudged(state: String, status: UInt32) {
         var snapshot = SnapshotBuilders.remoteDown()

@@ -28,7 +28,8 @@ struct VirtioNotReadyRule: DiagnosisRule {
         let covered = Set(context.unreadyVdevs.map(\.remote.name))
         return fromTables + context.snapshot.virtioDevices.filter { $0.driver == nil && !covered.contains($0.remoteProcessor ?? "") }.map { virtio in
             let owner = context.snapshot.remoteProcessors.first { $0.name == virtio.remoteProcessor }?.label ?? virtio.transportParent ?? "its transport"
-            let failedProbe = context.log.matches("probe of \(virtio.name) ")
+            // The driver core's two wordings (drivers/base/dd.c): "DRV: probe of DEV failed", "DEV: probe with driver DRV failed".
+            let failedProbe = context.log.matches("probe of \(virtio.name) ", "\(virtio.name): probe with driver")
             let driverPresent = failedProbe != nil || context.snapshot.system.loadedModules.contains("virtio_rpmsg_bus")
                 || context.snapshot.system.kernelConfig?["RPMSG_VIRTIO"] == "y"
             return Finding(
@@ -36,7 +37,7 @@ struct VirtioNotReadyRule: DiagnosisRule {
                 driverPresent ? "virtio_rpmsg_bus did not take \(virtio.name), the rpmsg device of \(owner): no channel can come up"
                     : "No driver took \(virtio.name), the rpmsg device of \(owner): no channel can come up",
                 evidence: ["\(virtio.sysfsPath): device \(virtio.deviceID ?? "?") (rpmsg), no driver bound"]
-                    + context.configEvidence(["RPMSG_VIRTIO"]) + (context.log.matches(virtio.name + ":") ?? []) + (failedProbe ?? []),
+                    + context.configEvidence(["RPMSG_VIRTIO"]) + (context.log.matches("\(virtio.name):", "probe of \(virtio.name) ") ?? []),
                 remedy: .finishVirtioSetup(driverPresent ? .unfinished : .noDriver(missingOptions: context.optionsNotBuilt(["RPMSG_VIRTIO"])))
             )
         }
