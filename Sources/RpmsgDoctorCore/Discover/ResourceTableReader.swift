@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension SystemReader {
     static let debugfsRemoteproc = "/sys/kernel/debug/remoteproc"
 
@@ -11,7 +15,9 @@ extension SystemReader {
             table.readable = true
             (table.found, table.vdevs) = ResourceTableText.parse(bytes)
         case .failure(.denied):
-            table.reason = "permission denied: debugfs is readable by root only"
+            table.reason = fs.isLive && geteuid() == 0
+                ? "permission denied to root: kernel lockdown or a security module guards debugfs"
+                : "permission denied: debugfs is readable by root only"
         case .failure(.missing):
             table.reason = resourceTableMissingReason()
         case .failure(let error):
