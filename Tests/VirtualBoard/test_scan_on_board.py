@@ -96,3 +96,17 @@ def test_unprivileged_user_gets_the_permission_finding(kernel):
     assert any(line.startswith("/dev/rpmsg_ctrl0: crw------- root:root") for line in denied["evidence"]), denied
     kernel_log = finding(json_of(result), "RD901")
     assert kernel_log is None or "permission denied" in kernel_log["summary"]
+
+
+def test_rpmsg_virtio_device_without_its_driver(kernel):
+    """The real kernel's rpmsg virtio device, unbound from virtio_rpmsg_bus: scan says so (RD412) with the command
+    that binds it again, and blames neither a missing ctrl nor a silent remote for what is below it."""
+    unbind = "echo virtio0 > /sys/bus/virtio/drivers/virtio_rpmsg_bus/unbind"
+    result = run("healthy-raw", unbind + " && " + command("scan", "--json"), kernel)
+    document = json_of(result)
+    not_ready = finding(document, "RD412")
+    assert result.exit_code == 1, result.report()
+    assert not_ready is not None and not_ready["summary"].startswith("virtio_rpmsg_bus did not take virtio0"), result.report()
+    assert "echo virtio0 | sudo tee /sys/bus/virtio/drivers/virtio_rpmsg_bus/bind" in not_ready["commands"], not_ready
+    assert "RD302" not in codes(document) and "RD306" not in codes(document), result.report()
+    assert [v.get("driver") for v in document["inventory"]["virtioDevices"]] == [None], result.report()

@@ -7,6 +7,7 @@ extension SystemReader {
             loadedModules: loadedModules(),
             rpmsgBusPresent: presence(SysPath("/sys/bus/rpmsg")),
             rpmsgClassPresent: presence(SysPath("/sys/class/rpmsg")),
+            virtioRpmsgDriverRegistered: presence(SysPath("/sys/bus/virtio/drivers/virtio_rpmsg_bus")),
             container: containerHints(),
             kernelConfig: config.options,
             kernelConfigNotRead: config.notRead

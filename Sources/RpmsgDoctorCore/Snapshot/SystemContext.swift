@@ -7,6 +7,8 @@ public struct SystemContext: Codable, Equatable, Sendable {
     /// Whether the rpmsg bus and class exist at all; nil when that could not be told.
     public var rpmsgBusPresent: Bool? = false
     public var rpmsgClassPresent: Bool? = false
+    /// Whether virtio_rpmsg_bus is registered on the virtio bus (/sys/bus/virtio/drivers/virtio_rpmsg_bus).
+    public var virtioRpmsgDriverRegistered: Bool?
     public var container = ContainerHints()
     /// The rpmsg, virtio and remoteproc options of the running kernel from /proc/config.gz ("y", "m", or "n" for
     /// "is not set"); nil when it could not be read (CONFIG_IKCONFIG_PROC off, or no zlib).

@@ -40,6 +40,7 @@ extension FieldRecipes {
     public static func zynqmpWithBadVrings() throws -> Board {
         try Board.build(.xilinx6_1) { board in
             _ = try board.addVirtio(under: try addZynqmpR5F(board), bound: false)
+            try board.registerDriver("virtio_rpmsg_bus", bus: "virtio")
             try board.addResourceTable(vdevs: [Board.VdevEntry(status: 0x83, vringBuffers: [12, 12])])
             try board.log("remoteproc remoteproc0: remote processor ff9a0000.rf5ss:r5f_0 is now up")
             try board.log("virtio_rpmsg_bus: probe of virtio0 failed with error -22")

@@ -263,6 +263,8 @@ extension Remedy {
         case probeFailed(badVrings: Bool)
         /// DRIVER without DRIVER_OK or FAILED: the probe never finished.
         case unfinished
+        /// virtio_rpmsg_bus is registered, the device is not bound to it, and the log shows no failed probe.
+        case unbound(device: String)
     }
 
     static func finishVirtioSetup(_ stop: VirtioSetupStop) -> Remedy {
@@ -274,6 +276,10 @@ extension Remedy {
                    commands: [ShellCommand("sudo", "modprobe", "virtio_rpmsg_bus")])
         case .probeFailed(badVrings: true):
             Remedy("Declare each vring of the rpmsg vdev with a power-of-two number of buffers (the SDKs use 16, 32 or 256) in the firmware's resource table, rebuild it and restart the core.")
+        case .unbound(let device):
+            Remedy("virtio_rpmsg_bus is registered but not bound to \(device): it was unbound, or its probe failed (the kernel log says why). Bind it, then look at the log.",
+                   commands: [ShellCommand("echo", device).pipe("sudo", "tee", "/sys/bus/virtio/drivers/virtio_rpmsg_bus/bind"),
+                              ShellCommand("dmesg").pipe("grep", "-iE", "virtio|vring|rpmsg")])
         case .probeFailed(badVrings: false), .unfinished:
             Remedy("The kernel log says why virtio_rpmsg_bus gave up (vring or buffer memory: see RD406); fix that and restart the core.",
                    commands: [ShellCommand("dmesg").pipe("grep", "-iE", "virtio|vring|rpmsg")])

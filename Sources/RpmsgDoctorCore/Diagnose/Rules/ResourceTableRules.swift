@@ -30,15 +30,21 @@ struct VirtioNotReadyRule: DiagnosisRule {
             let owner = context.snapshot.remoteProcessors.first { $0.name == virtio.remoteProcessor }?.label ?? virtio.transportParent ?? "its transport"
             // The driver core's two wordings (drivers/base/dd.c): "DRV: probe of DEV failed", "DEV: probe with driver DRV failed".
             let failedProbe = context.log.matches("probe of \(virtio.name) ", "\(virtio.name): probe with driver")
-            let driverPresent = failedProbe != nil || context.snapshot.system.loadedModules.contains("virtio_rpmsg_bus")
-                || context.snapshot.system.kernelConfig?["RPMSG_VIRTIO"] == "y"
+            let system = context.snapshot.system
+            let registered = system.virtioRpmsgDriverRegistered == true
+            let stop: Remedy.VirtioSetupStop = failedProbe != nil ? .unfinished
+                : registered ? .unbound(device: virtio.name)
+                : system.loadedModules.contains("virtio_rpmsg_bus") || system.kernelConfig?["RPMSG_VIRTIO"] == "y" ? .unfinished
+                : .noDriver(missingOptions: context.optionsNotBuilt(["RPMSG_VIRTIO"]))
+            let driverPresent = if case .noDriver = stop { false } else { true }
             return Finding(
                 .virtioNotReady,
                 driverPresent ? "virtio_rpmsg_bus did not take \(virtio.name), the rpmsg device of \(owner): no channel can come up"
                     : "No driver took \(virtio.name), the rpmsg device of \(owner): no channel can come up",
-                evidence: ["\(virtio.sysfsPath): device \(virtio.deviceID ?? "?") (rpmsg), no driver bound"]
+                evidence: ["\(virtio.sysfsPath): device \(virtio.deviceID ?? "?") (rpmsg), no driver bound",
+                           "/sys/bus/virtio/drivers/virtio_rpmsg_bus: " + (registered ? "registered" : system.virtioRpmsgDriverRegistered == false ? "missing" : "not read")]
                     + context.configEvidence(["RPMSG_VIRTIO"]) + (context.log.matches("\(virtio.name):", "probe of \(virtio.name) ") ?? []),
-                remedy: .finishVirtioSetup(driverPresent ? .unfinished : .noDriver(missingOptions: context.optionsNotBuilt(["RPMSG_VIRTIO"])))
+                remedy: .finishVirtioSetup(stop)
             )
         }
     }
