@@ -2,7 +2,10 @@
 
 import json
 import os
+import pathlib
 import shlex
+
+import jsonschema
 
 import board
 
@@ -40,3 +43,16 @@ def finding(document, code):
 
 def codes(document, severity=None):
     return [f["id"] for f in document["findings"] if severity is None or f["severity"] == severity]
+
+
+def schema_validator(kind):
+    """docs/schema/KIND.schema.json with the schemas it refers to, each given its file URI as $id."""
+    directory = pathlib.Path(REPO, "docs", "schema")
+    schemas = {p.as_uri(): dict(json.loads(p.read_text()), **{"$id": p.as_uri()}) for p in directory.glob("*.schema.json")}
+    schema = schemas[(directory / f"{kind}.schema.json").as_uri()]
+    try:
+        from referencing import Registry, Resource
+    except ImportError:  # jsonschema before 4.18, as Debian 12 has it
+        return jsonschema.Draft202012Validator(schema, resolver=jsonschema.RefResolver.from_schema(schema, store=schemas))
+    registry = Registry().with_resources((uri, Resource.from_contents(schema)) for uri, schema in schemas.items())
+    return jsonschema.Draft202012Validator(schema, registry=registry)

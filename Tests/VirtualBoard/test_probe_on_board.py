@@ -2,33 +2,18 @@
 
 import json
 import os
-import pathlib
 
-import jsonschema
 import pytest
 
 import board
-from doctor import BINARY, HERE, REPO, codes, command, finding, run
+from doctor import BINARY, HERE, codes, command, finding, run, schema_validator
 from doctor import json_of as parsed_json_of
 
 # Short: these runs expect no answer, and each message waits this long for one.
 PROBE_SERVICE = ("probe", "--service", "rpmsg-openamp-demo-channel", "--json", "--timeout", "300")
 
 
-def probe_schema_validator():
-    """docs/schema/probe.schema.json with the schemas it refers to, each given its file URI as $id."""
-    directory = pathlib.Path(REPO, "docs", "schema")
-    schemas = {p.as_uri(): dict(json.loads(p.read_text()), **{"$id": p.as_uri()}) for p in directory.glob("*.schema.json")}
-    probe = schemas[(directory / "probe.schema.json").as_uri()]
-    try:
-        from referencing import Registry, Resource
-    except ImportError:  # jsonschema before 4.18, as Debian 12 has it
-        return jsonschema.Draft202012Validator(probe, resolver=jsonschema.RefResolver.from_schema(probe, store=schemas))
-    registry = Registry().with_resources((uri, Resource.from_contents(schema)) for uri, schema in schemas.items())
-    return jsonschema.Draft202012Validator(probe, registry=registry)
-
-
-PROBE_SCHEMA = probe_schema_validator()
+PROBE_SCHEMA = schema_validator("probe")
 
 
 def json_of(result):

@@ -3,14 +3,12 @@ make, each tied to the right virtio device, remote core and control device, thro
 
 import json
 import os
-import pathlib
 import re
 
-import jsonschema
 import pytest
 
 import board
-from doctor import BINARY, HERE, REPO, command, run
+from doctor import HERE, REPO, command, run, schema_validator
 
 SCRIPTS = os.path.join(HERE, "guest-scripts")
 SERVICE = "rpmsg-openamp-demo-channel"
@@ -19,19 +17,7 @@ UDEV_RULES = 'SUBSYSTEM=="rpmsg", MODE="0600"\n'
 SOURCES = {"udev": UDEV_RULES, "kernel": None}
 
 
-def watch_schema_validator():
-    directory = pathlib.Path(REPO, "docs", "schema")
-    schemas = {p.as_uri(): dict(json.loads(p.read_text()), **{"$id": p.as_uri()}) for p in directory.glob("*.schema.json")}
-    watch = schemas[(directory / "watch.schema.json").as_uri()]
-    try:
-        from referencing import Registry, Resource
-    except ImportError:  # jsonschema before 4.18, as Debian 12 has it
-        return jsonschema.Draft202012Validator(watch, resolver=jsonschema.RefResolver.from_schema(watch, store=schemas))
-    registry = Registry().with_resources((uri, Resource.from_contents(schema)) for uri, schema in schemas.items())
-    return jsonschema.Draft202012Validator(watch, registry=registry)
-
-
-WATCH_SCHEMA = watch_schema_validator()
+WATCH_SCHEMA = schema_validator("watch")
 
 
 @pytest.fixture(scope="session")

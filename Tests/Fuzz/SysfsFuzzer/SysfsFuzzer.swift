@@ -5,7 +5,7 @@ import Glibc
 import RpmsgDoctorCore
 import RpmsgFixtures
 
-/// The board every input is written into: a mainline 6.1 tree, built once per run.
+/// The board every input is written into: a mainline 6.1 tree with its core's resource table, built once per run.
 nonisolated(unsafe) private var board: Board?
 
 /// The attributes discovery parses, in the order the input's parts fill them.
@@ -20,6 +20,7 @@ private let attributes = [
     "/sys/class/remoteproc/remoteproc0/state",
     "/sys/class/remoteproc/remoteproc0/name",
     "/sys/bus/virtio/devices/virtio0/features",
+    "/sys/kernel/debug/remoteproc/remoteproc0/resource_table",
     "/proc/devices",
     "/proc/modules",
     "/dev/kmsg",
@@ -32,6 +33,7 @@ private let attributes = [
 enum SysfsFuzzer {
     static func main() {
         board = try? Recipes.mainline6_1()
+        try? board?.addResourceTable(vdevs: [Board.VdevEntry()])
         defer { board?.remove() }
         exit(runFuzzer { start, count in
             guard let start, let root = board?.root else { return 0 }
