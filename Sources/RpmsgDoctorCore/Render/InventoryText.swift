@@ -77,7 +77,7 @@ struct InventoryText {
 
     private func virtioLines(_ virtio: VirtioDevice) -> [SafeText] {
         let ns: String? = virtio.offersNameService.map { $0 ? "yes" : "no" }
-        var lines: [SafeText] = ["  " + style.bold("\(virtio.name)") + "  " + fields([("ns", ns), ("driver", virtio.driver), ("via", virtio.transportParent)])]
+        var lines: [SafeText] = ["  " + style.bold("\(virtio.name)") + "  " + fields([("ns", ns), ("driver", virtio.driver ?? "none"), ("via", virtio.transportParent)])]
         lines += (controlsByVirtio[virtio.name] ?? []).map { "    " + controlLine($0) }
         for channel in channelsByVirtio[virtio.name] ?? [] {
             lines.append("    " + channelLine(channel))
