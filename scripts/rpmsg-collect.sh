@@ -27,8 +27,9 @@
 #                    the of_node of each device copied: compatible, status and vdev-nums only.
 #   sys/bus/platform/devices/
 #                    The platform devices of rpmsg transport nodes, with their driver links.
-#   sys/kernel/debug/remoteproc/*/resource_table
-#                    The resource tables of the remote cores, when run as root with debugfs mounted.
+#   sys/kernel/debug/remoteproc/*/resource_table, sys/kernel/debug/devices_deferred
+#                    The resource tables of the remote cores and the devices whose probe is deferred,
+#                    when run as root with debugfs mounted.
 #   proc/            devices, modules, config.gz, sys/kernel/osrelease, sys/kernel/dmesg_restrict, 1/cgroup,
 #                    1/environ (init's container= variable only: the rest is nobody else's business;
 #                    readable by root only), and for each process that holds an rpmsg device node open:
@@ -415,11 +416,12 @@ collect_platform_devices() {
     done
 }
 
-# The resource tables the kernel holds for the remote cores. debugfs is readable by root only (and often
-# not mounted): otherwise they are left out, which discovery says in its listing.
-collect_resource_tables() {
-    for resource_table in /sys/kernel/debug/remoteproc/*/resource_table; do
-        if [ -f "$resource_table" ] && [ -r "$resource_table" ]; then copy_file "$resource_table"; fi
+# The resource tables the kernel holds for the remote cores, and the devices whose probe is deferred.
+# debugfs is readable by root only (and often not mounted): otherwise they are left out, which
+# discovery says in its listing.
+collect_debugfs() {
+    for debugfs_file in /sys/kernel/debug/remoteproc/*/resource_table /sys/kernel/debug/devices_deferred; do
+        if [ -f "$debugfs_file" ] && [ -r "$debugfs_file" ]; then copy_file "$debugfs_file"; fi
     done
 }
 
@@ -744,7 +746,7 @@ main() {
     collect_sysfs
     collect_device_tree
     collect_platform_devices
-    collect_resource_tables
+    collect_debugfs
     collect_proc
     collect_kernel_log
     collect_accounts_and_container

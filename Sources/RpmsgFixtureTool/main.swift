@@ -22,6 +22,7 @@ let recipes: [(name: String, summary: String, build: () throws -> Board)] = [
     ("imx93-attached", "i.MX93 6.6: Cortex-M33 started by U-Boot, attached", { try FieldRecipes.imxAttached(core: "imx93-cm33") }),
     ("imx8ulp", "i.MX8ULP 6.6: the DSP (remoteproc1) on virtio2", { try FieldRecipes.imx8ulp() }),
     ("imx8mm-probe-failed", "i.MX8MM 5.15: legacy imx_rpmsg without its reserved memory", { try FieldRecipes.imx8mmLegacyProbeFailed() }),
+    ("imx8mm-deferred", "i.MX8MM 5.15: legacy imx_rpmsg waiting for its mailbox (devices_deferred)", { try FieldRecipes.imx8mmLegacyWaitingForMailbox() }),
     ("stm32mp1-rsc-table", "STM32MP1 5.15, healthy, with the M4's resource table in debugfs", { try FieldRecipes.stm32mp1WithResourceTable() }),
     ("stm32mp1-no-rsc-table", "STM32MP1 5.15: the M4 runs firmware without a resource table", { try FieldRecipes.stm32mp1WithoutResourceTable() }),
     ("imx93-own-rsc-table", "i.MX93 6.6, attached: DRIVER_OK in Linux's copy, the firmware waits on its own", { try FieldRecipes.imx93WaitingOnItsOwnTable() }),

@@ -17,7 +17,7 @@ KINDS = ("scan", "snapshot", "probe", "watch")
 RECIPES = ("imx8qm-canonical", "mainline-6.1", "mainline-6.1-reversed", "mainline-6.0", "mainline-5.15", "mainline-5.10",
            "ti-5.10", "nxp-5.10", "hostile-names", "malformed-attributes", "ti-am64x-crashed-r5f", "ti-am62x", "stm32mp1-5.15",
            "stm32mp1-old-tty-name", "zynqmp", "imx8mp-attached", "imx93-attached", "imx8ulp", "imx8mm-probe-failed",
-           "stm32mp1-rsc-table", "stm32mp1-no-rsc-table", "imx93-own-rsc-table", "zynqmp-bad-vrings")
+           "imx8mm-deferred", "stm32mp1-rsc-table", "stm32mp1-no-rsc-table", "imx93-own-rsc-table", "zynqmp-bad-vrings")
 
 
 def load_schema(kind):

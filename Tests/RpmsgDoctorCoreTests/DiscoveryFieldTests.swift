@@ -91,6 +91,24 @@ import Testing
         #expect(unbound.first?.evidence.contains("/sys/devices/platform/b8000000.rpmsg: no driver bound") == true)
     }
 
+    @Test func aDeferredProbeIsTheEvidenceWhereTheLogIsSilent() throws {
+        let snapshot = try scan { try FieldRecipes.imx8mmLegacyWaitingForMailbox() }
+        #expect(snapshot.deviceTree.first { $0.path == "/rpmsg@b8000000" }?.deferredProbe == "")
+        let unbound = try #require(Diagnosis.findings(for: snapshot).first(.transportProbeFailed))
+        #expect(unbound.evidence.contains("/sys/kernel/debug/devices_deferred: b8000000.rpmsg's probe is deferred, no reason given"))
+        #expect(unbound.evidence.last?.hasPrefix("the kernel log says nothing about b8000000.rpmsg") == true)
+    }
+
+    @Test func aDeferredProbesReasonIsQuoted() throws {
+        let snapshot = try scan(FieldRecipes.imx8mmLegacyWaitingForMailbox) { board in
+            try board.addDeferredProbes([(device: "30aa0000.mailbox", reason: ""), (device: "b8000000.rpmsg", reason: "imx-rpmsg: failed to get mbox\u{1B}[2J")])
+        }
+        let unbound = try #require(Diagnosis.findings(for: snapshot).first(.transportProbeFailed))
+        #expect(unbound.evidence.contains("/sys/kernel/debug/devices_deferred: b8000000.rpmsg's probe is deferred, \"imx-rpmsg: failed to get mbox\u{1B}[2J\""))
+        let text = TextReport(ScanReport(snapshot: snapshot), style: Style(enabled: false)).render()
+        #expect(!text.contains("\u{1B}"), "a reason from the board reaches the terminal neutralised")
+    }
+
     @Test func anUnboundTransportIsAnErrorWhenTheKernelLogCannotBeRead() throws {
         var snapshot = try scan { try FieldRecipes.imx8mmLegacyProbeFailed() }
         snapshot.kernelLog = KernelLog(source: "/dev/kmsg", readable: false, reason: "permission denied")

@@ -44,8 +44,8 @@ EVERY_KIND = {"devices": [
 ]}
 # Fixture recipes of rpmsg-doctor-fixture that the collector must copy losslessly.
 RECIPES = ["imx8qm-canonical", "mainline-6.1", "mainline-6.1-reversed", "mainline-6.0", "mainline-5.15",
-           "mainline-5.10", "ti-5.10", "nxp-5.10", "imx8mm-probe-failed", "stm32mp1-rsc-table", "zynqmp-bad-vrings",
-           "hostile-names", "malformed-attributes"]
+           "mainline-5.10", "ti-5.10", "nxp-5.10", "imx8mm-probe-failed", "imx8mm-deferred", "stm32mp1-rsc-table",
+           "zynqmp-bad-vrings", "hostile-names", "malformed-attributes"]
 META = "rpmsg-collect/.rpmsg-collect"
 KMSG_RECORD = re.compile(r"^\d+,\d+,\d+,[^;]*;")
 

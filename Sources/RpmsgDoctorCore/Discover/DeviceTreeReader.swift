@@ -45,13 +45,30 @@ extension SystemReader {
                   let start = target.firstRange(of: marker)?.upperBound else { continue }
             devicesByNode["/" + DisplayText.decode(target[start...])] = bus.appending(entry)
         }
+        var deferred: [String: String]?
         return nodes.map { node in
             guard node.isEnabled, node.isRpmsgTransport, let device = devicesByNode[node.path] else { return node }
             var placed = node
             placed.platformDevice = resolve(device)?.description ?? device.description
             placed.driver = linkTarget(device, "driver")
+            if placed.driver == nil, let name = placed.platformDeviceName {
+                deferred = deferred ?? deferredProbes()
+                placed.deferredProbe = deferred?[name]
+            }
             return placed
         }
+    }
+
+    /// `/sys/kernel/debug/devices_deferred` (drivers/base/dd.c): "DEVICE\tDRIVER: REASON" or "DEVICE\t" per line
+    /// ("DEVICE" alone before 5.8). Root only, like all of debugfs: unread, it says nothing.
+    private func deferredProbes() -> [String: String] {
+        guard case .success(let bytes) = fs.read(SysPath("/sys/kernel/debug/devices_deferred")) else { return [:] }
+        var reasons: [String: String] = [:]
+        for line in bytes.split(separator: UInt8(ascii: "\n")).prefix(Self.deviceTreeNodeLimit) {
+            let fields = line.split(separator: UInt8(ascii: "\t"), maxSplits: 1, omittingEmptySubsequences: false)
+            reasons[DisplayText.decode(fields[0])] = fields.count == 2 ? DisplayText.decode(fields[1]).trimmingWhitespace() : ""
+        }
+        return reasons
     }
 
     private func bigEndianCell(_ path: SysPath) -> UInt32? {

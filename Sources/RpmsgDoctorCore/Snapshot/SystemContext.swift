@@ -72,6 +72,9 @@ public struct DeviceTreeNode: Codable, Equatable, Sendable {
     public var platformDevice: String?
     /// The driver bound to that platform device: none, with the device there, means its driver did not take it.
     public var driver: String?
+    /// Why its probe is deferred, from /sys/kernel/debug/devices_deferred (root only): "" when listed without a
+    /// reason, nil when not listed or not read.
+    public var deferredProbe: String?
 
     /// The kernel treats a node without status, or with "okay"/"ok", as enabled.
     public var isEnabled: Bool { status == nil || status == "okay" || status == "ok" }

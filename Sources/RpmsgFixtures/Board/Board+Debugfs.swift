@@ -30,6 +30,16 @@ extension Board {
         try tree.setMode(debugfs, 0o700)
     }
 
+    /// `/sys/kernel/debug/devices_deferred` as drivers/base/dd.c prints it: "DEVICE\tREASON" per device whose probe
+    /// is deferred, "DEVICE\t" for one whose driver gave no reason (one that does not use dev_err_probe).
+    public func addDeferredProbes(_ entries: [(device: String, reason: String)]) throws {
+        let debugfs = SysPath("/sys/kernel/debug")
+        try tree.makeDirectory(debugfs)
+        try tree.write(debugfs + "devices_deferred", entries.map { "\($0.device)\t\($0.reason)\n" }.joined())
+        try tree.setMode(debugfs + "devices_deferred", 0o400)
+        try tree.setMode(debugfs, 0o700)
+    }
+
     private static func resourceTableText(_ vdevs: [VdevEntry]) -> String {
         var text = "Entry 0 is of type trace\n  Device Address 0x20000\n  Length 0x1000 Bytes\n  Reserved (should be zero) [0]\n  Name trace0\n\n"
         for (offset, vdev) in vdevs.enumerated() {

@@ -122,11 +122,24 @@ public enum FieldRecipes {
     /// platform device `b8000000.rpmsg` exists without a driver, no virtio device came up, and the log says why.
     public static func imx8mmLegacyProbeFailed() throws -> Board {
         try Board.build(.nxp5_15) { board in
-            let node = try board.addDeviceTreeNode("rpmsg@b8000000", compatible: ["fsl,imx8mm-rpmsg"], status: "okay", vdevNums: 1)
-            _ = try board.addPlatformDevice("b8000000.rpmsg", deviceTreeNode: node)
-            try board.log("imx rpmsg driver is registered.")
+            try addImx8mmLegacyTransport(board)
             try board.log("imx-rpmsg b8000000.rpmsg: No vring buffer.")
             try board.log("imx-rpmsg: probe of b8000000.rpmsg failed with error -12")
         }
+    }
+
+    /// The same transport waiting for its mailbox (the MU driver is not built): its probe is deferred, which only
+    /// debugfs shows (imx_rpmsg gives no reason and logs nothing at error level).
+    public static func imx8mmLegacyWaitingForMailbox() throws -> Board {
+        try Board.build(.nxp5_15) { board in
+            try addImx8mmLegacyTransport(board)
+            try board.addDeferredProbes([(device: "b8000000.rpmsg", reason: "")])
+        }
+    }
+
+    private static func addImx8mmLegacyTransport(_ board: Board) throws {
+        let node = try board.addDeviceTreeNode("rpmsg@b8000000", compatible: ["fsl,imx8mm-rpmsg"], status: "okay", vdevNums: 1)
+        _ = try board.addPlatformDevice("b8000000.rpmsg", deviceTreeNode: node)
+        try board.log("imx rpmsg driver is registered.")
     }
 }

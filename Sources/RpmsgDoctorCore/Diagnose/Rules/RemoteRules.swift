@@ -103,10 +103,15 @@ struct UnboundTransportRule: DiagnosisRule {
                 evidence: [
                     "\(node.path): compatible \(node.compatible.joined(separator: ", ")), status \(node.status ?? "none (enabled)")",
                     "\(node.platformDevice ?? device): no driver bound",
-                ] + Self.logLines(about: device, context),
+                ] + Self.deferral(of: node, device) + Self.logLines(about: device, context),
                 remedy: .readProbeError
             )
         }
+    }
+
+    private static func deferral(of node: DeviceTreeNode, _ device: String) -> [String] {
+        guard let reason = node.deferredProbe else { return [] }
+        return ["/sys/kernel/debug/devices_deferred: \(device)'s probe is deferred, " + (reason.isEmpty ? "no reason given" : "\"\(reason)\"")]
     }
 
     private static func logLines(about device: String, _ context: DiagnosisContext) -> [String] {
