@@ -66,11 +66,10 @@ struct InventoryText {
     }
 
     private func resourceTableLine(_ vdev: VdevResource) -> SafeText {
-        let hex: (UInt32) -> String = { "0x" + String($0, radix: 16) }
         let buffers: [String] = vdev.vrings.map { vring in vring.buffers.map(String.init) ?? "?" }
-        let status: String? = vdev.status.map { hex($0) + "(" + VirtioStatus.names($0) + ")" }
+        let status: String? = vdev.status.map { $0.hexText + "(" + VirtioStatus.names($0) + ")" }
         return "  rsc-vdev  " + fields([
-            ("entry", String(vdev.entry)), ("id", vdev.id.map(String.init)), ("features", vdev.deviceFeatures.map(hex)),
+            ("entry", String(vdev.entry)), ("id", vdev.id.map(String.init)), ("features", vdev.deviceFeatures?.hexText),
             ("ns", vdev.offersNameService.map { $0 ? "yes" : "no" }), ("status", status), ("buffers", buffers.joined(separator: ",")),
         ])
     }

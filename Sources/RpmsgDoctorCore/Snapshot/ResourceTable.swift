@@ -77,7 +77,7 @@ public enum VirtioStatus {
 
     /// "0x7 (ACKNOWLEDGE|DRIVER|DRIVER_OK)", or "0x0 (none)".
     public static func text(_ status: UInt32) -> String {
-        "0x" + String(status, radix: 16) + " (" + names(status) + ")"
+        status.hexText + " (" + names(status) + ")"
     }
 
     /// "ACKNOWLEDGE|DRIVER|DRIVER_OK", or "none".

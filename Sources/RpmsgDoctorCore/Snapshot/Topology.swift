@@ -37,10 +37,15 @@ public struct RpmsgAddress: Codable, Hashable, Sendable, CustomStringConvertible
     public var isAny: Bool { self == .any }
 
     public var description: String {
-        isAny ? "ANY" : "0x" + String(value, radix: 16) + " (\(value))"
+        isAny ? "ANY" : value.hexText + " (\(value))"
     }
 
-    public var hex: String { isAny ? "ANY" : "0x" + String(value, radix: 16) }
+    public var hex: String { isAny ? "ANY" : value.hexText }
+}
+
+extension UInt32 {
+    /// "0x1e", as the kernel prints addresses, features and status.
+    public var hexText: String { "0x" + String(self, radix: 16) }
 }
 
 public struct RemoteProcessor: Codable, Equatable, Sendable {

@@ -24,9 +24,9 @@ struct VirtioNotReadyRule: DiagnosisRule {
     let codes: Set<FindingCode> = [.virtioNotReady]
 
     func findings(in context: DiagnosisContext) -> [Finding] {
-        let fromTables = tableFindings(context)
-        let covered = Set(context.unreadyVdevs.map(\.remote.name))
-        return fromTables + context.snapshot.virtioDevices.filter { $0.driver == nil && !covered.contains($0.remoteProcessor ?? "") }.map { virtio in
+        let unready = context.unreadyVdevs
+        let covered = Set(unready.map(\.remote.name))
+        return tableFindings(unready, context) + context.snapshot.virtioDevices.filter { $0.driver == nil && !covered.contains($0.remoteProcessor ?? "") }.map { virtio in
             let owner = context.snapshot.remoteProcessors.first { $0.name == virtio.remoteProcessor }?.label ?? virtio.transportParent ?? "its transport"
             // The driver core's two wordings (drivers/base/dd.c): "DRV: probe of DEV failed", "DEV: probe with driver DRV failed".
             let failedProbe = context.log.matches("probe of \(virtio.name) ", "\(virtio.name): probe with driver")
@@ -49,8 +49,8 @@ struct VirtioNotReadyRule: DiagnosisRule {
         }
     }
 
-    private func tableFindings(_ context: DiagnosisContext) -> [Finding] {
-        context.unreadyVdevs.map { remote, table, vdev in
+    private func tableFindings(_ unready: [(remote: RemoteProcessor, table: ResourceTable, vdev: VdevResource)], _ context: DiagnosisContext) -> [Finding] {
+        unready.map { remote, table, vdev in
             let badVrings = vdev.vrings.enumerated().filter { !$0.element.hasValidSize }
             let stop: Remedy.VirtioSetupStop
             let summary: String
@@ -105,7 +105,7 @@ extension DiagnosisContext {
             guard let table = remote.resourceTable else { return [] }
             guard table.readable else { return ["\(remote.label) resource table not read: \(table.reason ?? "unknown reason")"] }
             return table.rpmsgVdevs.map { vdev in
-                "\(table.path): rpmsg vdev (entry \(vdev.entry)) device features \(vdev.deviceFeatures.map { "0x" + String($0, radix: 16) } ?? "?"), status \(vdev.status.map(VirtioStatus.text) ?? "?")"
+                "\(table.path): rpmsg vdev (entry \(vdev.entry)) device features \(vdev.deviceFeatures?.hexText ?? "?"), status \(vdev.status.map(VirtioStatus.text) ?? "?")"
             }
         }
     }
