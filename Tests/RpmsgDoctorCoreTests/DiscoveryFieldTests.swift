@@ -126,6 +126,34 @@ import Testing
         #expect(Diagnosis.findings(for: snapshot).first(.transportProbeFailed) == nil)
     }
 
+    @Test func platformDevicesWhoseOfNodeLeadsElsewhereAreNotTakenForTheTransport() throws {
+        let snapshot = try scan({ try FieldRecipes.imx8mmLegacyProbeFailed() }) { board in
+            let outside = SysPath("/sys/devices/platform/outside")
+            try board.tree.makeDirectory(outside)
+            try board.tree.linkVerbatim(outside + "of_node", target: Array("../../../../../../etc/rpmsg@b8000000".utf8))
+            try board.tree.linkVerbatim(SysPath("/sys/bus/platform/devices/outside"), target: Array("../../../devices/platform/outside".utf8))
+            let looping = SysPath("/sys/devices/platform/looping")
+            try board.tree.makeDirectory(looping)
+            try board.tree.linkVerbatim(looping + "of_node", target: Array("of_node".utf8))
+            try board.tree.linkVerbatim(SysPath("/sys/bus/platform/devices/looping"), target: Array("../../../devices/platform/looping".utf8))
+        }
+        let node = try #require(snapshot.deviceTree.first { $0.path == "/rpmsg@b8000000" })
+        #expect(node.platformDevice == "/sys/devices/platform/b8000000.rpmsg", "only a link into the device tree names a node")
+    }
+
+    @Test func anOfNodeThatOnlySpellsTheDeviceTreePathIsNotTaken() throws {
+        let snapshot = try scan({ try FieldRecipes.imx8mmLegacyProbeFailed() }) { board in
+            board.tree.remove(SysPath("/sys/bus/platform/devices/b8000000.rpmsg"))
+            let decoy = SysPath("/sys/devices/platform/decoy")
+            try board.tree.makeDirectory(decoy)
+            try board.tree.makeDirectory(SysPath("/etc/firmware/devicetree/base/rpmsg@b8000000"))
+            try board.tree.linkVerbatim(decoy + "of_node", target: Array("../../../../etc/firmware/devicetree/base/rpmsg@b8000000".utf8))
+            try board.tree.linkVerbatim(SysPath("/sys/bus/platform/devices/decoy"), target: Array("../../../devices/platform/decoy".utf8))
+        }
+        #expect(snapshot.deviceTree.first { $0.path == "/rpmsg@b8000000" }?.platformDevice == nil)
+        #expect(Diagnosis.findings(for: snapshot).allSatisfy { !$0.summary.contains("decoy") })
+    }
+
     @Test func aBoundTransportIsNoFault() throws {
         let snapshot = try scan { try Recipes.imx8qmCanonical() }
         let node = try #require(snapshot.deviceTree.first { $0.path == "/rpmsg@90000000" })

@@ -34,16 +34,19 @@ extension SystemReader {
     }
 
     /// Each enabled transport node with the platform device made of it and that device's driver, found by the
-    /// devices' `of_node` links: the device name depends on address translation, so it cannot be derived.
+    /// devices' `of_node` links: the device name depends on address translation, so it cannot be derived. Only links
+    /// that look like device-tree links are resolved, and only where they lead counts.
     private func withPlatformDevices(_ nodes: [DeviceTreeNode]) -> [DeviceTreeNode] {
         guard nodes.contains(where: { $0.isEnabled && $0.isRpmsgTransport }) else { return nodes }
         let bus = SysPath("/sys/bus/platform/devices")
         let marker = Array((Self.deviceTreeBase.dropFirst("/sys".count) + "/").utf8)
+        let base = Array((Self.deviceTreeBase + "/").utf8)
         var devicesByNode: [String: SysPath] = [:]
         for entry in entries(bus).prefix(Self.deviceTreeNodeLimit) {
-            guard case .link(let target) = fs.linkTarget(bus.appending(entry), "of_node"),
-                  let start = target.firstRange(of: marker)?.upperBound else { continue }
-            devicesByNode["/" + DisplayText.decode(target[start...])] = bus.appending(entry)
+            let device = bus.appending(entry)
+            guard case .link(let target) = fs.linkTarget(device, "of_node"), target.firstRange(of: marker) != nil,
+                  let node = resolve(device + "of_node"), node.bytes.starts(with: base) else { continue }
+            devicesByNode["/" + DisplayText.decode(node.bytes.dropFirst(base.count))] = device
         }
         var deferred: [String: String]?
         return nodes.map { node in
