@@ -90,6 +90,14 @@ import Testing
         #expect(missing.first?.evidence.contains { $0.hasSuffix("no resource table found for this firmware") } == true)
     }
 
+    @Test func anotherCoresLogLineIsNotQuotedForThisOne() throws {
+        let snapshot = try scan(FieldRecipes.stm32mp1WithoutResourceTable) { board in
+            try board.log("imx-rproc imx8mp-cm7: No resource table in elf")
+        }
+        let missing = try #require(Diagnosis.findings(for: snapshot).first(.noResourceTable))
+        #expect(!missing.evidence.contains { $0.contains("imx8mp-cm7") })
+    }
+
     @Test func withoutTheBootLineTheTableStillTells() throws {
         let snapshot = try scan { try FieldRecipes.stm32mp1WithoutResourceTable() }
         #expect(Diagnosis.findings(for: snapshot).first(.noResourceTable)?.severity == .error)

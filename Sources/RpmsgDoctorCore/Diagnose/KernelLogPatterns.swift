@@ -35,8 +35,10 @@ struct KernelLogPattern: Sendable {
 }
 
 extension KernelLogPattern {
+    /// Lines that show a remote processor was started or attached (again).
+    static let restartPhrases = ["is now up", "is now attached"]
     /// Lines that show a remote or its transport came up: a failure logged before them, about the same device, is over.
-    static let recoveryPhrases = ["is now up", "is now attached", "registered virtio", "rpmsg host is online", "creating channel"]
+    static let recoveryPhrases = restartPhrases + ["registered virtio", "rpmsg host is online", "creating channel"]
 
     /// Every pattern, in the order of their codes. Each phrase is verbatim from the source file named.
     static let all: [KernelLogPattern] = [
@@ -199,9 +201,12 @@ struct KernelLogLine: Sendable {
         }
     }
 
+    /// The driver core's probe failure, in either wording (drivers/base/dd.c): "DRIVER: probe of DEVICE failed ...",
+    /// "DEVICE: probe with driver DRIVER failed ...".
+    var isProbeFailure: Bool { text.contains("probe of ") || text.contains("probe with driver ") }
+
     /// The driver-core probe failure is about the transport only when the driver or device is an rpmsg or remoteproc one.
     var isTransportProbeFailure: Bool {
-        guard text.contains("probe of ") || text.contains("probe with driver ") else { return false }
-        return ["rpmsg", "rproc", "remoteproc"].contains { lowered.contains($0) }
+        isProbeFailure && ["rpmsg", "rproc", "remoteproc"].contains { lowered.contains($0) }
     }
 }

@@ -4,12 +4,28 @@ struct DiagnosisContext {
     let index: TopologyIndex
     let intent: Intent
     let log: KernelLogScan
+    /// What rules reading the system itself (sysfs, debugfs) found, which several rules weigh: computed once.
+    let unboundTransports: [DeviceTreeNode]
+    let remotesWithoutResourceTable: [RemoteProcessor]
+    let unreadyVdevs: [UnreadyVdev]
 
     init(snapshot: Snapshot, intent: Intent) {
         self.snapshot = snapshot
         self.index = TopologyIndex(snapshot: snapshot)
         self.intent = intent
         self.log = KernelLogScan(snapshot.kernelLog)
+        unboundTransports = UnboundTransportRule.unboundTransports(in: snapshot)
+        remotesWithoutResourceTable = MissingResourceTableRule.remotesWithoutResourceTable(in: snapshot)
+        unreadyVdevs = VirtioNotReadyRule.unreadyVdevs(in: snapshot)
+    }
+
+    /// The devices whose failure, by code, a rule reading the system reports with its own evidence, quoting the
+    /// kernel log's lines about them: the log rule leaves those lines to it.
+    var reportedFromSystem: [FindingCode: Set<String>] {
+        [
+            .transportProbeFailed: Set(unboundTransports.compactMap(\.platformDeviceName)),
+            .noResourceTable: Set(remotesWithoutResourceTable.flatMap(\.logNames)),
+        ]
     }
 
     /// Without an rpmsg bus every other kernel check is noise: RD301 says it all.

@@ -5,17 +5,16 @@ struct KernelLogRule: DiagnosisRule {
     var codes: Set<FindingCode> { Set(KernelLogPattern.all.map(\.code)) }
 
     func findings(in context: DiagnosisContext) -> [Finding] {
-        guard context.snapshot.kernelLog.readable, !context.snapshot.kernelLog.lines.isEmpty else { return [] }
-        let lines = context.snapshot.kernelLog.lines.map(KernelLogLine.init)
+        guard context.snapshot.kernelLog.readable, !context.log.lines.isEmpty else { return [] }
+        let lines = context.log.lines
+        let later = LaterLines(lines)
         // Rules that see these failures in the system itself report them, quoting the same lines.
-        let unbound = Set(context.unboundTransports.compactMap(\.platformDeviceName))
-        let tablesShowMissing = !context.remotesWithoutResourceTable.isEmpty
+        let reportedFromSystem = context.reportedFromSystem
         var matches: [FindingCode: [(line: KernelLogLine, pattern: KernelLogPattern)]] = [:]
         for (position, line) in lines.enumerated() {
             guard let pattern = KernelLogPattern.all.first(where: { $0.matches(line) }),
-                  !(pattern.code == .transportProbeFailed && unbound.contains(line.device ?? "")),
-                  !(pattern.code == .noResourceTable && tablesShowMissing),
-                  stillHolds(pattern, line, after: position, in: lines, context) else { continue }
+                  reportedFromSystem[pattern.code]?.contains(line.device ?? "") != true,
+                  stillHolds(pattern, line, at: position, later, context) else { continue }
             matches[pattern.code, default: []].append((line, pattern))
         }
         return matches.keys.sorted().compactMap { code in
@@ -31,24 +30,18 @@ struct KernelLogRule: DiagnosisRule {
     }
 
     /// Whether the line still describes the system: the state it reports has not been left since.
-    private func stillHolds(_ pattern: KernelLogPattern, _ line: KernelLogLine, after position: Int, in lines: [KernelLogLine], _ context: DiagnosisContext) -> Bool {
-        let later = lines[(position + 1)...]
+    private func stillHolds(_ pattern: KernelLogPattern, _ line: KernelLogLine, at position: Int, _ later: LaterLines, _ context: DiagnosisContext) -> Bool {
         switch pattern.relevance {
         case .always:
             return true
         case .whileRemoteDown:
             let remotes = context.snapshot.remoteProcessors
-            return (remotes.isEmpty || remotes.contains { !$0.isUp }) && !later.contains { recovers(line, $0) }
+            return (remotes.isEmpty || remotes.contains { !$0.isUp }) && !later.recovery(of: line.device, after: position)
         case .untilTransportUp:
-            return !context.transportIsUp(below: line.device) && !later.contains { recovers(line, $0) }
+            return !context.transportIsUp(below: line.device) && !later.recovery(of: line.device, after: position)
         case .untilRemoteRestart:
-            return !later.contains { $0.text.contains("is now up") || $0.text.contains("is now attached") }
+            return !later.restart(after: position)
         }
-    }
-
-    /// A later line about the same device (or, for a line naming none, any) that shows it came up.
-    private func recovers(_ failure: KernelLogLine, _ later: KernelLogLine) -> Bool {
-        (failure.device == nil || later.device == failure.device) && KernelLogPattern.recoveryPhrases.contains { later.text.contains($0) }
     }
 
     private static func remedy(for code: FindingCode, _ context: DiagnosisContext) -> Remedy {
@@ -67,6 +60,31 @@ struct KernelLogRule: DiagnosisRule {
         default: .matchBufferSizes
         }
     }
+}
+
+/// Where the last lines that end a failure stand, found in one pass, so that whether one follows a line is a lookup
+/// (a snapshot's log has no line limit: searching onward from every failure would be quadratic).
+struct LaterLines {
+    private var lastRestart = -1
+    private var lastRecovery = -1
+    private var lastRecoveryByDevice: [String: Int] = [:]
+
+    init(_ lines: [KernelLogLine]) {
+        for (position, line) in lines.enumerated() {
+            if KernelLogPattern.restartPhrases.contains(where: line.text.contains) { lastRestart = position }
+            guard KernelLogPattern.recoveryPhrases.contains(where: line.text.contains) else { continue }
+            lastRecovery = position
+            if let device = line.device { lastRecoveryByDevice[device] = position }
+        }
+    }
+
+    /// A later line about the same device (or, for a line naming none, any) that shows it came up.
+    func recovery(of device: String?, after position: Int) -> Bool {
+        (device.map { lastRecoveryByDevice[$0] ?? -1 } ?? lastRecovery) > position
+    }
+
+    /// A later line that shows a remote processor was started or attached again.
+    func restart(after position: Int) -> Bool { lastRestart > position }
 }
 
 extension DiagnosisContext {

@@ -73,20 +73,17 @@ struct NothingAnnouncedRule: DiagnosisRule {
     }
 }
 
-/// Searches the rpmsg-related kernel log lines.
+/// Searches the rpmsg-related kernel log lines, each taken apart once for every rule.
 struct KernelLogScan {
-    let log: KernelLog
+    let lines: [KernelLogLine]
 
-    init(_ log: KernelLog) { self.log = log }
+    init(_ log: KernelLog) { lines = log.lines.map(KernelLogLine.init) }
 
     /// The lines containing any of the phrases (ignoring case), or nil when there are none.
     func matches(_ phrases: String...) -> [String]? {
         let lowered = phrases.map { $0.lowercased() }
-        let lines = log.lines.filter { line in
-            let text = line.lowercased()
-            return lowered.contains { text.contains($0) }
-        }
-        return lines.isEmpty ? nil : Array(lines.suffix(5))
+        let found = lines.filter { line in lowered.contains { line.lowered.contains($0) } }
+        return found.isEmpty ? nil : found.suffix(5).map(\.text)
     }
 }
 
@@ -124,10 +121,10 @@ struct UnboundTransportRule: DiagnosisRule {
     }
 }
 
-extension DiagnosisContext {
+extension UnboundTransportRule {
     /// Enabled transport nodes whose platform device is there without a driver, while no virtio device a driver
     /// took carries rpmsg: once rpmsg runs through another transport (remoteproc), a leftover node is not the fault.
-    var unboundTransports: [DeviceTreeNode] {
+    static func unboundTransports(in snapshot: Snapshot) -> [DeviceTreeNode] {
         guard !snapshot.virtioDevices.contains(where: { $0.driver != nil }) else { return [] }
         return snapshot.deviceTree.filter { $0.isEnabled && $0.isRpmsgTransport && $0.platformDevice != nil && $0.driver == nil }
     }

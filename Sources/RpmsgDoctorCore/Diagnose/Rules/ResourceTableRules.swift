@@ -11,7 +11,7 @@ struct MissingResourceTableRule: DiagnosisRule {
                 .noResourceTable, "\(remote.label) runs firmware without a resource table: it has no rpmsg device",
                 evidence: ["\(remote.resourceTable?.path ?? "resource_table"): No resource table found",
                            "\(remote.sysfsPath)/state: \(remote.state ?? "?")", "firmware: \(remote.firmware ?? "?")"]
-                    + context.logLines(raising: .noResourceTable),
+                    + context.logLines(raising: .noResourceTable, about: remote.logNames),
                 remedy: .addResourceTable
             )
         }
@@ -24,15 +24,13 @@ struct VirtioNotReadyRule: DiagnosisRule {
     let codes: Set<FindingCode> = [.virtioNotReady]
 
     func findings(in context: DiagnosisContext) -> [Finding] {
-        let unready = context.unreadyVdevs
-        let covered = Set(unready.map(\.remote.name))
-        return tableFindings(unready, context) + context.snapshot.virtioDevices.filter { $0.driver == nil && !covered.contains($0.remoteProcessor ?? "") }.map { virtio in
+        let covered = Set(context.unreadyVdevs.map(\.remote.name))
+        return tableFindings(context.unreadyVdevs, context) + context.snapshot.virtioDevices.filter { $0.driver == nil && !covered.contains($0.remoteProcessor ?? "") }.map { virtio in
             let owner = context.snapshot.remoteProcessors.first { $0.name == virtio.remoteProcessor }?.label ?? virtio.transportParent ?? "its transport"
-            // The driver core's two wordings (drivers/base/dd.c): "DRV: probe of DEV failed", "DEV: probe with driver DRV failed".
-            let failedProbe = context.log.matches("probe of \(virtio.name) ", "\(virtio.name): probe with driver")
+            let failedProbe = context.log.lines.contains { $0.device == virtio.name && $0.isProbeFailure }
             let system = context.snapshot.system
             let registered = system.virtioRpmsgDriverRegistered == true
-            let stop: Remedy.VirtioSetupStop = failedProbe != nil ? .unfinished
+            let stop: Remedy.VirtioSetupStop = failedProbe ? .unfinished
                 : registered ? .unbound(device: virtio.name)
                 : system.loadedModules.contains("virtio_rpmsg_bus") || system.kernelConfig?["RPMSG_VIRTIO"] == "y" ? .unfinished
                 : .noDriver(missingOptions: context.optionsNotBuilt(["RPMSG_VIRTIO"]))
@@ -49,7 +47,7 @@ struct VirtioNotReadyRule: DiagnosisRule {
         }
     }
 
-    private func tableFindings(_ unready: [(remote: RemoteProcessor, table: ResourceTable, vdev: VdevResource)], _ context: DiagnosisContext) -> [Finding] {
+    private func tableFindings(_ unready: [UnreadyVdev], _ context: DiagnosisContext) -> [Finding] {
         unready.map { remote, table, vdev in
             let badVrings = vdev.vrings.enumerated().filter { !$0.element.hasValidSize }
             let stop: Remedy.VirtioSetupStop
@@ -78,25 +76,35 @@ extension RemoteProcessor {
     /// Running or attached: Linux and the firmware share the resource table now. After a stop or a detach the
     /// kernel shows a clean copy, which says nothing about the firmware.
     var sharesResourceTable: Bool { state == "running" || state == "attached" }
+
+    /// The names the kernel log gives this core: "remoteproc0", or its platform device ("10000000.m4").
+    var logNames: [String] { [name] + (platformDevice.map { [$0] } ?? []) }
 }
 
-extension DiagnosisContext {
-    var remotesWithoutResourceTable: [RemoteProcessor] {
+/// An rpmsg vdev of a running core whose status lacks DRIVER_OK or carries FAILED, with where it was read.
+typealias UnreadyVdev = (remote: RemoteProcessor, table: ResourceTable, vdev: VdevResource)
+
+extension MissingResourceTableRule {
+    static func remotesWithoutResourceTable(in snapshot: Snapshot) -> [RemoteProcessor] {
         snapshot.remoteProcessors.filter { $0.sharesResourceTable && $0.resourceTable?.readable == true && $0.resourceTable?.found == false }
     }
+}
 
-    /// The rpmsg vdevs of running cores whose status lacks DRIVER_OK or carries FAILED.
-    var unreadyVdevs: [(remote: RemoteProcessor, table: ResourceTable, vdev: VdevResource)] {
-        snapshot.remoteProcessors.filter(\.sharesResourceTable).flatMap { remote in
-            guard let table = remote.resourceTable, table.readable else { return [(RemoteProcessor, ResourceTable, VdevResource)]() }
+extension VirtioNotReadyRule {
+    static func unreadyVdevs(in snapshot: Snapshot) -> [UnreadyVdev] {
+        snapshot.remoteProcessors.filter(\.sharesResourceTable).flatMap { remote -> [UnreadyVdev] in
+            guard let table = remote.resourceTable, table.readable else { return [] }
             return table.rpmsgVdevs.filter { $0.driverReady == false || $0.failed }.map { (remote, table, $0) }
         }
     }
+}
 
-    /// The kernel log lines the log patterns of a code match, for rules that raise that code from the system itself.
-    func logLines(raising code: FindingCode) -> [String] {
+extension DiagnosisContext {
+    /// The kernel log lines about these devices that the log patterns of a code match, for rules that raise that
+    /// code from the system itself.
+    func logLines(raising code: FindingCode, about devices: [String]) -> [String] {
         let patterns = KernelLogPattern.all.filter { $0.code == code }
-        return Array(snapshot.kernelLog.lines.filter { text in patterns.contains { $0.matches(KernelLogLine(text)) } }.suffix(5))
+        return log.lines.filter { line in devices.contains(line.device ?? "") && patterns.contains { $0.matches(line) } }.suffix(5).map(\.text)
     }
 
     /// What the tables of the cores behind these virtio devices say about a vdev: one line per rpmsg vdev.
