@@ -133,6 +133,8 @@ def test_a_corrupt_archive_is_an_error(tmp_path):
      "written through a link"),
     ([("rpmsg-collect/big", "file", bytes(17 << 20))], "larger than 16 MiB"),
     ([("something-else/x", "file", b"x")], "no rpmsg-collect/ directory"),
+    ([("rpmsg-collect", "link", "/")], "its rpmsg-collect is not a directory"),
+    ([("rpmsg-collect/" + "d/" * 70 + "rpmsg-doctor-escaped", "file", b"x")], "nested deeper than 64 directories"),
 ])
 def test_hostile_archives_write_nothing_outside(tmp_path, members, message):
     archive = hostile_archive(tmp_path, members)

@@ -32,6 +32,8 @@ public enum CollectorArchive {
     static let entryLimit = 200_000
     static let entryByteLimit = 16 << 20
     static let totalByteLimit = 256 << 20
+    /// Deeper than any sysfs path the collector copies, and short enough that the whole tree can be removed again.
+    static let depthLimit = 64
 
     /// Whether the file starts as gzip does; told by content, not by name.
     public static func isArchive(_ path: String) -> Bool {
@@ -59,6 +61,11 @@ public enum CollectorArchive {
         try unpacker.run()
         guard unpacker.sawTop else {
             throw ArchiveError(path: path, reason: "it holds no \(topDirectory)/ directory: not an archive of rpmsg-collect.sh")
+        }
+        // A top that is a link (to "/", say) would make the scan read wherever it leads.
+        var top = stat()
+        guard lstat(extracted.root, &top) == 0, top.st_mode & S_IFMT == S_IFDIR else {
+            throw ArchiveError(path: path, reason: "its \(topDirectory) is not a directory")
         }
         return extracted
     }
@@ -110,12 +117,15 @@ private struct Unpacker {
         Array(UnsafeBufferPointer(start: UnsafeRawPointer(string).assumingMemoryBound(to: UInt8.self), count: strlen(string)))
     }
 
-    /// The path's components, refused when absolute or climbing out with `..`.
+    /// The path's components, refused when absolute, climbing out with `..`, or nested too deep.
     func safeComponents(_ name: [UInt8]) throws(ArchiveError) -> [[UInt8]] {
         let shown = DisplayText.decode(name)
         guard name.first != UInt8(ascii: "/") else { throw failure("an entry has an absolute path: \(shown)") }
         let components = name.split(separator: UInt8(ascii: "/")).map(Array.init).filter { $0 != [UInt8(ascii: ".")] }
         guard !components.contains([UInt8(ascii: "."), UInt8(ascii: ".")]) else { throw failure("an entry climbs out with ..: \(shown)") }
+        guard components.count <= CollectorArchive.depthLimit, directory.utf8.count + 1 + name.count < Int(PATH_MAX) else {
+            throw failure("an entry is nested deeper than \(CollectorArchive.depthLimit) directories or \(PATH_MAX) bytes")
+        }
         return components
     }
 
