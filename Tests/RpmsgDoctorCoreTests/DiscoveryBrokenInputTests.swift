@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import RpmsgDoctorCore
 import RpmsgFixtures
 import Testing
@@ -89,6 +92,17 @@ import Testing
         }
         #expect(try snapshot.channel("virtio0.rpmsg-raw.-1.30").name == "")
         #expect(snapshot.kernelLog.lines.isEmpty)
+        #expect(!snapshot.kernelLog.readable, "below a root only a regular file of records is a kernel log")
+    }
+
+    @Test(.enabled(if: FixtureTree.canMakeDeviceNodes))
+    func aBlockDeviceInPlaceOfTheLogIsNeverOpened() throws {
+        let snapshot = try scan({ try Recipes.mainline6_0() }) { board in
+            board.tree.remove(SysPath("/dev/kmsg"))
+            // makedev(7, 0): a loop device, as `tar -x` run by root recreates one from someone else's archive.
+            #expect(mknod(board.root + "/dev/kmsg", S_IFBLK | 0o600, 7 << 8) == 0)
+        }
+        #expect(!snapshot.kernelLog.readable && snapshot.kernelLog.lines.isEmpty)
     }
 
     @Test func emptyRootGivesAnEmptySnapshot() throws {

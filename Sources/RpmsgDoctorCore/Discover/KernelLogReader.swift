@@ -39,14 +39,23 @@ extension SystemReader {
 
     /// Reads every record without blocking: /dev/kmsg returns one record per read and EAGAIN at the end.
     private func readKmsgRecords(_ path: SysPath) -> Result<[String], ReadError> {
+        // Below a root, a device node would be the host's (its kernel log, a disk) and a FIFO anyone's: only a file
+        // of records is read there, and nothing else is even opened.
+        if !fs.isLive {
+            switch fs.status(path, followLinks: true) {
+            case .success(let status) where status.kind != .regular: return .failure(.failed(errno: ENODEV))
+            case .failure(let error): return .failure(error)
+            case .success: break
+            }
+        }
         let fd = fs.open(path, "", O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { return .failure(ReadError(errno: errno)) }
         defer { close(fd) }
         var isCharacterDevice = false
         var info = stat()
         if fstat(fd, &info) == 0 { isCharacterDevice = info.st_mode & S_IFMT == S_IFCHR }
-        // Below a root, a device node would be the host's kernel log: only a file of records is read there.
-        if isCharacterDevice, !fs.isLive { return .failure(.failed(errno: ENODEV)) }
+        // What was checked before opening may have been swapped since.
+        if !fs.isLive, info.st_mode & S_IFMT != S_IFREG { return .failure(.failed(errno: ENODEV)) }
         // A file of records (below a root) is read from its newest end; the device is read to its end, keeping
         // the newest records. Either way, older ones dropped are noted.
         if !isCharacterDevice, info.st_size > Self.kernelLogByteLimit {
