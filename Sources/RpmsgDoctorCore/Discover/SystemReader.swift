@@ -14,6 +14,8 @@ final class SystemReader {
 
     init(fs: RootedFileSystem) {
         self.fs = fs
+        // A collection is a tree to read below a root; on the live system a stray /.rpmsg-collect is nobody's record.
+        guard !fs.isLive else { return }
         switch CollectedBoard.read(fs) {
         case .board(let board):
             collected = board
