@@ -182,3 +182,22 @@ def test_hostile_names_in_an_archive_come_out_as_they_went_in(tmp_path, tar_form
     assert inventory(from_archive) == inventory(doctor("scan", "--root", str(tree), "--json"))
     text = doctor("scan", "--from", str(archive))
     assert "\x1b" not in text.stdout
+
+
+def test_a_long_node_list_is_read_whole(tmp_path):
+    """A board with thousands of device nodes: the collector's list is far over a sysfs page, and every line counts."""
+    tree = collected_tree(tmp_path)
+    nodes = tree / ".rpmsg-collect" / "nodes"
+    filler = "".join(f"/dev/unrelated{index} c 1 3 0 0 0600\n" for index in range(4000))
+    nodes.write_text(filler + nodes.read_text())
+    assert nodes.stat().st_size > 65536
+    inventory = json.loads(doctor("scan", "--root", str(tree), "--json").stdout)["inventory"]
+    assert [c["node"]["state"] for c in inventory["controlDevices"]] == ["present", "present"]
+
+
+def test_a_node_list_over_its_limit_is_said_not_cut(tmp_path):
+    tree = collected_tree(tmp_path)
+    nodes = tree / ".rpmsg-collect" / "nodes"
+    nodes.write_text("/dev/unrelated c 1 3 0 0 0600\n" * ((16 << 20) // 30 + 1000) + nodes.read_text())
+    inventory = json.loads(doctor("scan", "--root", str(tree), "--json").stdout)["inventory"]
+    assert {"path": "/.rpmsg-collect/nodes", "error": "larger than 16 MiB: not read"} in inventory["unreadable"]

@@ -4,6 +4,8 @@
 struct CollectedBoard {
     static let directory = "/.rpmsg-collect"
     static let supportedFormat = "rpmsg-collect 1"
+    /// What the collector records beside the files stays far below this (a line per device node, per problem).
+    static let fileLimit = 16 << 20
 
     var nodes: [String: FileStatus] = [:]
     var credentials: (uid: UInt32, gid: UInt32, groups: [UInt32])?
@@ -22,20 +24,40 @@ struct CollectedBoard {
             return .unsupported(ReadProblem(path: directory + "/FORMAT", error: "\"\(format)\" is not a format this rpmsg-doctor reads (\(supportedFormat))"))
         }
         var board = CollectedBoard()
-        if case .success(let text) = fs.attribute(SysPath(directory + "/nodes")) {
+        var problems: [ReadProblem] = []
+        if let text = whole("nodes", fs, &problems) {
             for line in text.split(separator: "\n") {
                 if let (path, status) = node(line) { board.nodes[path] = status }
             }
         }
-        if case .success(let text) = fs.attribute(SysPath(directory + "/id")) { board.credentials = credentials(text) }
-        if case .success(let text) = fs.attribute(SysPath(directory + "/unreadable")) {
+        if let text = whole("id", fs, &problems) { board.credentials = credentials(text) }
+        if let text = whole("unreadable", fs, &problems) {
             board.unreadable = text.split(separator: "\n").compactMap { line in
                 let fields = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
                 return fields.count == 2 ? ReadProblem(path: "on the board: " + unescape(fields[0]), error: String(fields[1])) : nil
             }
         }
-        if case .success(let text) = fs.attribute(SysPath(directory + "/uname")) { board.uname = text }
+        if let text = whole("uname", fs, &problems) { board.uname = text }
+        board.unreadable += problems
         return .board(board)
+    }
+
+    /// A file the collector wrote, read whole or not at all: one cut at a limit would lose records without a word
+    /// and end in half a line. Nil when absent or not read, with the reason noted in `problems`.
+    private static func whole(_ name: String, _ fs: RootedFileSystem, _ problems: inout [ReadProblem]) -> String? {
+        let path = directory + "/" + name
+        switch fs.read(SysPath(path), limit: fileLimit + 1) {
+        case .success(let bytes) where bytes.count > fileLimit:
+            problems.append(ReadProblem(path: path, error: "larger than \(fileLimit >> 20) MiB: not read"))
+            return nil
+        case .success(let bytes):
+            return bytes.withUnsafeBufferPointer(RootedFileSystem.attributeText)
+        case .failure(.missing):
+            return nil
+        case .failure(let error):
+            problems.append(ReadProblem(path: path, error: error.description))
+            return nil
+        }
     }
 
     /// `PATH TYPE MAJOR MINOR UID GID MODE`, as `/dev/rpmsg0 c 510 0 0 0 0600`.

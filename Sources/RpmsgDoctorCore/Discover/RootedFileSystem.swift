@@ -115,15 +115,13 @@ public struct RootedFileSystem: Sendable {
 
     /// The content of a small file such as a sysfs attribute, at most `limit` bytes.
     /// Only regular files are read: a FIFO or device node in place of a file reads as empty, a directory fails.
-    /// - Parameter followingLinks: false opens the file with O_NOFOLLOW: a symbolic link as the last component
-    ///   fails with `.loop` instead of being read (sysfs attributes are never links).
-    public func read(_ path: SysPath, limit: Int = 65536, followingLinks: Bool = true) -> Result<[UInt8], ReadError> {
-        withContent(of: path, limit: limit, followingLinks: followingLinks) { Array($0) }
+    public func read(_ path: SysPath, limit: Int = 65536) -> Result<[UInt8], ReadError> {
+        withContent(of: path, limit: limit, followingLinks: true) { Array($0) }
     }
 
     /// A sysfs attribute as text without its trailing newline.
-    public func attribute(_ path: SysPath, followingLinks: Bool = true) -> Result<String, ReadError> {
-        withContent(of: path, followingLinks: followingLinks, Self.attributeText)
+    public func attribute(_ path: SysPath) -> Result<String, ReadError> {
+        withContent(of: path, followingLinks: true, Self.attributeText)
     }
 
     /// An attribute's bytes as text: without trailing newlines and NULs, bytes that are not UTF-8 as `\xNN`.
@@ -148,6 +146,8 @@ public struct RootedFileSystem: Sendable {
     /// read(2) when that returns less than a page of a file with a size (every sysfs attribute, every small
     /// file), else on to its end or `limit` (files in /proc have no size and may return less than asked before
     /// their end). `body` sees the content only during the call.
+    /// - Parameter followingLinks: false opens the file with O_NOFOLLOW: a symbolic link as the last component
+    ///   fails with `.loop` instead of being read (sysfs attributes are never links).
     func withContent<T>(of path: SysPath, _ name: String = "", limit: Int = 65536, followingLinks: Bool,
                         buffer: ReadBuffer? = nil, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> Result<T, ReadError> {
         let fd = open(path, name, O_RDONLY | O_NONBLOCK | (followingLinks ? 0 : O_NOFOLLOW))
