@@ -171,6 +171,14 @@ enum TTYSystems {
         #expect(remote.accepted.isEmpty)
     }
 
+    @Test(arguments: ["/dev/ttyS0", "/dev/tty", "/dev/ttyUSB0"])
+    func aTTYThatIsNotAnRpmsgTTYIsRefusedBeforeItIsOpened(path: String) {
+        let remote = TTYSystems.remote()
+        let report = probe(options(.device(path: path)), on: remote, snapshot: TTYSystems.oneRemote())
+        #expect(report.codes == [.unknownControl])
+        #expect(report.outcome(of: .open(path)) == nil && remote.terminalChanges.isEmpty)
+    }
+
     // MARK: The tty as a witness
 
     /// The story: the endpoint made through the wrong ctrl gets nothing, the channel's tty answers.

@@ -38,7 +38,7 @@ extension SystemReader {
         let classDir = SysPath("/sys/class/tty")
         return entries(classDir).compactMap { entry in
             let name = DisplayText.decode(entry)
-            guard name.hasPrefix("ttyRPMSG"), let resolved = resolve(classDir.appending(entry)) else { return nil }
+            guard KernelNames.isRpmsgTTY(name), let resolved = resolve(classDir.appending(entry)) else { return nil }
             let ancestry = SysfsAncestry(resolvedPath: resolved, ownName: name)
             return RpmsgTTY(
                 name: name, sysfsPath: resolved.description, devNumber: optionalAttribute(resolved, "dev"),

@@ -29,10 +29,12 @@ struct ProbeTarget {
         var finding: Finding
     }
 
-    /// A tty the scan did not list (its node elsewhere, or it came since): by its name.
-    private static func unlistedTTY(_ path: String) -> RpmsgTTY? {
-        guard let name = path.split(separator: "/").last, name.hasPrefix("tty") else { return nil }
-        return RpmsgTTY(name: String(name), sysfsPath: "/sys/class/tty/\(name)", node: DeviceNode(path: path, state: .missing))
+    /// An rpmsg tty the scan did not list (its node elsewhere, or it came since), by the name of the node the path
+    /// leads to: any other tty (a serial console, /dev/tty) is never put in raw mode and sent probe frames.
+    private static func unlistedTTY(_ path: String, leadingTo real: String) -> RpmsgTTY? {
+        let name = AtomicFile.lastComponent(of: real)
+        guard KernelNames.isRpmsgTTY(name) else { return nil }
+        return RpmsgTTY(name: name, sysfsPath: "/sys/class/tty/\(name)", node: DeviceNode(path: path, state: .missing))
     }
 
     static func resolve(_ options: ProbeOptions, in snapshot: Snapshot) throws(NotFound) -> ProbeTarget {
@@ -64,14 +66,14 @@ struct ProbeTarget {
                                endpointName: options.name ?? channel?.name ?? ProbeOptions.defaultEndpointName,
                                comparisonTTY: tty(of: channel, in: snapshot))
         case .device(let path):
-            if let tty = snapshot.ttys.first(where: { $0.node.path == path }) ?? Self.unlistedTTY(path) {
+            // A udev link (/dev/rpmsg/by-name/NAME) names the device it leads to.
+            let real = realpath(path, nil).map { pointer in defer { free(pointer) }; return String(cString: pointer) } ?? path
+            if let tty = snapshot.ttys.first(where: { $0.node.path == path }) ?? Self.unlistedTTY(path, leadingTo: real) {
                 let channel = snapshot.channels.first { $0.deviceName == tty.hostChannel }
                 return ProbeTarget(description: "tty \(path)", dst: channel?.dst, channel: channel, endpointName: channel?.name ?? "", tty: tty)
             }
             let endpoint = snapshot.endpointDevices.first { $0.node.path == path }
             // Anything but an rpmsg endpoint (/dev/null answers every read with EOF) is refused before it is opened.
-            // A udev link (/dev/rpmsg/by-name/NAME) names the endpoint it leads to.
-            let real = realpath(path, nil).map { pointer in defer { free(pointer) }; return String(cString: pointer) } ?? path
             guard endpoint != nil || KernelNames.isNumbered(AtomicFile.lastComponent(of: real), prefix: "rpmsg") else {
                 throw NotFound(finding: Finding(
                     .unknownControl, "\(path) is not an rpmsg endpoint device or rpmsg tty: the probe talks only to those",

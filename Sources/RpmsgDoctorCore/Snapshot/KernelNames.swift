@@ -5,6 +5,9 @@ public enum KernelNames {
         name.hasPrefix(prefix) && name.count > prefix.count && name.dropFirst(prefix.count).allSatisfy { $0.isASCII && $0.isNumber }
     }
 
+    /// The ttys rpmsg drivers make: rpmsg_tty's ttyRPMSGn and NXP's ttyRPMSG<dst>.
+    public static func isRpmsgTTY(_ name: String) -> Bool { name.hasPrefix("ttyRPMSG") }
+
     /// NXP's imx_rpmsg_tty registers its tty without a parent device and names it after the remote address:
     /// ttyRPMSG30 belongs to the channel that driver bound at dst 30.
     public static func isImxTTY(named ttyName: String, ofChannelBoundBy driver: String?, at dst: RpmsgAddress?) -> Bool {

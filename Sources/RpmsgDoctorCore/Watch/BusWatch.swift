@@ -186,7 +186,7 @@ final class BusWatch {
         switch uevent.subsystem {
         case "virtio": virtioEvent(uevent, at: time)
         case "rpmsg": isClassDevice(uevent) ? classEvent(uevent, at: time) : busEvent(uevent, at: time)
-        case "tty": uevent.deviceName.hasPrefix("ttyRPMSG") ? ttyEvent(uevent, at: time) : []
+        case "tty": KernelNames.isRpmsgTTY(uevent.deviceName) ? ttyEvent(uevent, at: time) : []
         case "remoteproc": remoteprocEvent(uevent, at: time)
         default: []
         }
