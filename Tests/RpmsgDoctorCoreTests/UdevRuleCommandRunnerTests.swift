@@ -24,6 +24,17 @@ import Testing
         #expect(result.output.utf8.count == 1_000_000)
     }
 
+    @Test func aProgramThatClosesItsOutputBeforeItEndsIsWaitedForNotStopped() throws {
+        let result = try #require(ProcessRunner(timeoutSeconds: 20).run("/bin/sh", ["-c", "echo done; exec >&- 2>&-; sleep 0.3; exit 5"]))
+        #expect(result.status == 5 && !result.timedOut, "its own status, not SIGTERM's 143")
+        #expect(result.output == "done\n")
+    }
+
+    @Test func aProgramThatClosesItsOutputAndHangsStillTimesOut() throws {
+        let result = try #require(ProcessRunner(timeoutSeconds: 0.3).run("/bin/sh", ["-c", "exec >&- 2>&-; trap '' TERM; sleep 20"]))
+        #expect(result.timedOut && !result.succeeded)
+    }
+
     @Test func aMissingProgramCannotBeStarted() {
         #expect(ProcessRunner().run("/nonexistent/udevadm", ["control", "--reload"]) == nil)
     }

@@ -64,7 +64,12 @@ public struct ProcessRunner: CommandRunning {
             if ready < 0, errno != EINTR { break reading }
             guard ready > 0 else { continue }
             let count = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
-            if count == 0 { break reading }
+            if count == 0 {
+                // The program closed its output and is ending on its own: it is waited for, within its time, not stopped.
+                status = status ?? Self.awaitExit(pid, until: deadline)
+                timedOut = status == nil
+                break reading
+            }
             if count > 0, output.count < Self.outputLimit { output += buffer[0..<min(count, Self.outputLimit - output.count)] }
         }
         if timedOut || status == nil { status = Self.stop(pid, alreadyTimedOut: timedOut) }
@@ -109,15 +114,20 @@ public struct ProcessRunner: CommandRunning {
         (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     }
 
+    /// The exit status once the program has ended, waiting for it until `deadline`.
+    private static func awaitExit(_ pid: pid_t, until deadline: Double) -> Int32? {
+        while true {
+            if let status = reap(pid) { return status }
+            guard MonotonicClock.now() < deadline else { return nil }
+            usleep(10_000)
+        }
+    }
+
     /// SIGTERM, then SIGKILL, to the program's process group; -1 when even that did not end it in time.
     private static func stop(_ pid: pid_t, alreadyTimedOut: Bool) -> Int32? {
         for signal in [SIGTERM, SIGKILL] {
             kill(-pid, signal)
-            let until = MonotonicClock.now() + 2
-            while MonotonicClock.now() < until {
-                if let status = reap(pid) { return alreadyTimedOut ? -1 : status }
-                usleep(10_000)
-            }
+            if let status = awaitExit(pid, until: MonotonicClock.now() + 2) { return alreadyTimedOut ? -1 : status }
         }
         return nil
     }
