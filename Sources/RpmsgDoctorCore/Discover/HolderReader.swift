@@ -1,15 +1,21 @@
-extension SystemReader {
-    /// Which processes hold each of these device nodes open, from /proc/PID/fd. Other users' processes
-    /// cannot be inspected without privileges: that is noted once, not per process.
-    func holders(of nodePaths: Set<String>) -> [String: [ProcessReference]] {
-        guard !nodePaths.isEmpty else { return [:] }
-        var result: [String: [ProcessReference]] = [:]
+extension RootedFileSystem {
+    /// Which processes hold each of these paths open, from /proc/PID/fd, and how many processes could not be
+    /// inspected (other users', without privileges). `countingDeleted` also counts a node removed while held open
+    /// (the kernel shows it as "PATH (deleted)").
+    func processesHolding(_ paths: Set<String>, countingDeleted: Bool) -> Result<(holders: [String: [ProcessReference]], hidden: Int), ReadError> {
+        let processes: [[UInt8]]
+        switch list(SysPath("/proc")) {
+        case .success(let names): processes = names
+        case .failure(let error): return .failure(error)
+        }
+        let deleted = " (deleted)"
+        var holders: [String: [ProcessReference]] = [:]
         var hidden = 0
-        for entry in entries(SysPath("/proc")) {
+        for entry in processes {
             guard let pid = Int32(DisplayText.decode(entry)) else { continue }
-            let fdDir = SysPath("/proc").appending(entry) + "fd"
+            let process = SysPath("/proc").appending(entry)
             let fds: [[UInt8]]
-            switch fs.list(fdDir) {
+            switch list(process + "fd") {
             case .success(let names): fds = names
             case .failure(.denied):
                 hidden += 1
@@ -19,16 +25,33 @@ extension SystemReader {
             }
             var seen = Set<String>()
             for fd in fds {
-                guard case .success(let target) = fs.readLink(fdDir.appending(fd)) else { continue }
-                let path = DisplayText.decode(target)
-                guard nodePaths.contains(path), seen.insert(path).inserted else { continue }
-                let command = fs.attribute(SysPath("/proc").appending(entry) + "comm")
-                result[path, default: []].append(ProcessReference(pid: pid, command: (try? command.get()) ?? "?"))
+                guard case .success(let target) = readLink((process + "fd").appending(fd)) else { continue }
+                var path = DisplayText.decode(target)
+                if countingDeleted, path.hasSuffix(deleted) { path.removeLast(deleted.count) }
+                guard paths.contains(path), seen.insert(path).inserted else { continue }
+                let command = (try? attribute(process + "comm").get()) ?? "?"
+                holders[path, default: []].append(ProcessReference(pid: pid, command: command))
             }
         }
-        if hidden > 0 {
-            note(ReadProblem(path: "/proc/*/fd", error: "\(hidden) processes could not be inspected (permission denied): holders of rpmsg devices among them are not shown"))
+        return .success((holders, hidden))
+    }
+}
+
+extension SystemReader {
+    /// Which processes hold each of these device nodes open. Processes that cannot be inspected are noted once.
+    func holders(of nodePaths: Set<String>) -> [String: [ProcessReference]] {
+        guard !nodePaths.isEmpty else { return [:] }
+        switch fs.processesHolding(nodePaths, countingDeleted: false) {
+        case .success(let found):
+            if found.hidden > 0 {
+                note(ReadProblem(path: "/proc/*/fd", error: "\(found.hidden) processes could not be inspected (permission denied): holders of rpmsg devices among them are not shown"))
+            }
+            return found.holders
+        case .failure(.missing):
+            return [:]
+        case .failure(let error):
+            note(SysPath("/proc"), error)
+            return [:]
         }
-        return result
     }
 }

@@ -26,25 +26,9 @@ struct SystemWatchReads: WatchReads {
         (try? fs.readLink(SysPath(path)).get()).map { DisplayText.decode(SysPath(bytes: $0).lastComponent) }
     }
 
-    /// From /proc/PID/fd; a process that cannot be inspected (another user's, without privileges) is not seen.
+    /// A process that cannot be inspected (another user's, without privileges) is not seen.
     func holders(of nodes: Set<String>) -> [String: [ProcessReference]] {
-        guard !nodes.isEmpty, case .success(let processes) = fs.list(SysPath("/proc")) else { return [:] }
-        let deleted = " (deleted)"
-        var result: [String: [ProcessReference]] = [:]
-        for entry in processes {
-            guard let pid = Int32(DisplayText.decode(entry)) else { continue }
-            let process = SysPath("/proc").appending(entry)
-            guard case .success(let fds) = fs.list(process + "fd") else { continue }
-            var seen = Set<String>()
-            for fd in fds {
-                guard case .success(let target) = fs.readLink((process + "fd").appending(fd)) else { continue }
-                var path = DisplayText.decode(target)
-                if path.hasSuffix(deleted) { path.removeLast(deleted.count) }
-                guard nodes.contains(path), seen.insert(path).inserted else { continue }
-                let command = (try? fs.attribute(process + "comm").get()) ?? "?"
-                result[path, default: []].append(ProcessReference(pid: pid, command: command))
-            }
-        }
-        return result
+        guard !nodes.isEmpty, case .success(let found) = fs.processesHolding(nodes, countingDeleted: true) else { return [:] }
+        return found.holders
     }
 }
