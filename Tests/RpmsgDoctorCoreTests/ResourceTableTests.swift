@@ -122,7 +122,7 @@ import Testing
     }
 
     @Test func withoutTheTableSysfsShowsTheUnboundVirtioDevice() throws {
-        let snapshot = try scan(FieldRecipes.zynqmpWithBadVrings) { board in try board.tree.remove(SysPath("/sys/kernel/debug")) }
+        let snapshot = try scan(FieldRecipes.zynqmpWithBadVrings) { board in board.tree.remove(SysPath("/sys/kernel/debug")) }
         let notReady = try #require(Diagnosis.findings(for: snapshot).first(.virtioNotReady))
         #expect(notReady.summary.hasPrefix("virtio_rpmsg_bus did not take virtio0"), "the log shows its failed probe")
         #expect(notReady.evidence.first?.hasSuffix("/virtio0: device 0x0007 (rpmsg), no driver bound") == true)
